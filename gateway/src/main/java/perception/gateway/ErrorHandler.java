@@ -1,0 +1,49 @@
+package perception.gateway;
+
+import io.vertx.core.Handler;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps any failure to {@link ApiError} and writes it in the OpenAI error shape. The one place where
+ * exceptions become HTTP responses: plain modules throw {@link IllegalArgumentException} for bad
+ * input, everything unexpected becomes a 500 whose details stay in the log.
+ */
+public final class ErrorHandler implements Handler<RoutingContext> {
+    private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        ApiError error = toApiError(ctx.failure(), ctx.statusCode());
+        if (error.status() >= 500) log.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+        send(ctx, error);
+    }
+
+    public static void send(RoutingContext ctx, ApiError error) {
+        if (ctx.response().headWritten()) {
+            ctx.response().reset();
+            return;
+        }
+        ctx.response().setStatusCode(error.status())
+                .putHeader("content-type", "application/json")
+                .end(error.toJson().encode());
+    }
+
+    public static ApiError toApiError(Throwable failure, int status) {
+        if (failure instanceof ApiError api) return api;
+        if (failure instanceof DecodeException) return ApiError.badRequest("invalid_json", "The body is not valid JSON: " + failure.getMessage());
+        if (failure instanceof IllegalArgumentException) return ApiError.badRequest("invalid_request", failure.getMessage());
+        if (failure != null && failure.getCause() instanceof ApiError api) return api;
+        return switch (status) {
+            case 400 -> ApiError.badRequest("bad_request", "The request could not be read.");
+            case 404 -> ApiError.notFound("No such endpoint. See GET /v1/models and the API list in README.md.");
+            case 405 -> new ApiError(405, "invalid_request_error", "method_not_allowed", "Method not allowed on this endpoint.", null);
+            case 413 -> ApiError.tooLarge("The body is larger than the limit; raise GATEWAY_MAX_BODY_MB if you need more.");
+            case 415 -> ApiError.unsupportedMedia("Unsupported content type.");
+            default -> ApiError.internal("Internal error" + (failure == null ? "" : ": " + failure.getClass().getSimpleName())
+                    + ". The gateway log has the details.");
+        };
+    }
+}

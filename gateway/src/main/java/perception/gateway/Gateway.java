@@ -1,0 +1,106 @@
+package perception.gateway;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import perception.gateway.llm.LlmVerticle;
+import perception.gateway.speech.SpeechVerticle;
+import perception.gateway.vision.VisionVerticle;
+
+/**
+ * One running gateway: Vert.x with Prometheus metrics, the HTTP verticle, and one verticle per sense.
+ * Used by {@link Main} and by the tests alike ({@code Gateway.start(config.with("port","0"))}).
+ */
+public final class Gateway {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    /** The sense verticles, in deployment order. Each loads its models in start(). */
+    static final List<Function<GatewayContext, VerticleBase>> SENSES = List.of(
+            SpeechVerticle::new, VisionVerticle::new, LlmVerticle::new);
+
+    private final GatewayContext context;
+    private final HttpVerticle http;
+    private final Future<Void> loaded;
+
+    private Gateway(GatewayContext context, HttpVerticle http, Future<Void> loaded) {
+        this.context = context;
+        this.http = http;
+        this.loaded = loaded;
+    }
+
+    /**
+     * Starts Vert.x and the HTTP server at once (so /health answers while models load), and the sense
+     * verticles in parallel. The future completes when HTTP listens; {@link #loaded()} when the
+     * models are in.
+     */
+    public static Future<Gateway> start(GatewayConfig config) {
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+                .setEnabled(true)
+                .setJvmMetricsEnabled(false)
+                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+                .setLabels(java.util.EnumSet.of(io.vertx.micrometer.Label.HTTP_METHOD, io.vertx.micrometer.Label.HTTP_CODE,
+                        io.vertx.micrometer.Label.HTTP_ROUTE, io.vertx.micrometer.Label.POOL_TYPE, io.vertx.micrometer.Label.POOL_NAME,
+                        io.vertx.micrometer.Label.EB_ADDRESS));
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(metrics))
+                .withMetrics(new MicrometerMetricsFactory(meters))
+                .build();
+        ModelRegistry models = new ModelRegistry();
+        GatewayContext context = new GatewayContext(vertx, config, models, meters);
+
+        List<Future<String>> senses = new ArrayList<>();
+        for (Function<GatewayContext, VerticleBase> sense : SENSES) {
+            senses.add(vertx.deployVerticle(sense.apply(context), new DeploymentOptions()));
+        }
+        Future<Void> loaded = Future.all(senses).<Void>mapEmpty()
+                .onSuccess(v -> log.info("models loaded: {}", models.toJson().encode()))
+                .onFailure(e -> log.error("loading models failed: {}", e.getMessage()));
+        HttpVerticle http = new HttpVerticle(context, meters);
+        return vertx.deployVerticle(http)
+                .map(id -> new Gateway(context, http, loaded))
+                .recover(e -> vertx.close().transform(v -> Future.failedFuture(e)));
+    }
+
+    public int port() {
+        return http.actualPort();
+    }
+
+    public Vertx vertx() {
+        return context.vertx();
+    }
+
+    public GatewayContext context() {
+        return context;
+    }
+
+    /** Completes when every sense verticle has loaded its models; fails with the first load error. */
+    public Future<Void> loaded() {
+        return loaded;
+    }
+
+    /**
+     * Graceful stop: the HTTP server stops accepting, in-flight requests get up to
+     * shutdown_timeout_s to finish, then verticles (and their models) are undeployed.
+     */
+    public Future<Void> stop() {
+        long timeout = context.config().shutdownTimeoutMillis();
+        return http.drain(timeout).eventually(() -> context.vertx().close());
+    }
+}

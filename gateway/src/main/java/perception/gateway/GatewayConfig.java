@@ -1,0 +1,311 @@
+package perception.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The one configuration object. Each setting has a key ({@code max_body_mb}); it is read, lowest
+ * precedence first, from the defaults, a JSON or YAML file ({@code --config FILE} or
+ * {@code GATEWAY_CONFIG}), environment variables ({@code GATEWAY_MAX_BODY_MB}) and command-line
+ * flags ({@code --max-body-mb 50}). Values are validated once, here; a bad one fails start-up with
+ * a message naming the setting and how to fix it.
+ */
+public final class GatewayConfig {
+
+    /** One known setting: key, default (null = unset) and what it does (also the README table). */
+    public record Setting(String key, String defaultValue, String description) {
+        public String env() {
+            return "GATEWAY_" + key.toUpperCase(Locale.ROOT);
+        }
+
+        public String flag() {
+            return "--" + key.replace('_', '-');
+        }
+    }
+
+    public static final List<String> ANALYZERS = List.of("objects", "faces", "text", "scene");
+    public static final List<String> LLM_BACKENDS = List.of("auto", "embedded", "remote", "none");
+
+    public static final List<Setting> SETTINGS = List.of(
+            new Setting("config", null, "JSON or YAML file with any of these settings (keys as in this table)"),
+            new Setting("host", "127.0.0.1", "interface to listen on (0.0.0.0 for all)"),
+            new Setting("port", "8080", "HTTP port (0 = any free port)"),
+            new Setting("models_dir", "models", "folder holding the fetched models"),
+            new Setting("speech", "true", "load speech recognition, synthesis and VAD"),
+            new Setting("analyzers", "objects,faces,text,scene", "vision analyzers to load (comma list, empty for none)"),
+            new Setting("llm_backend", "auto", "auto | embedded | remote | none (auto: remote if llm_url is set, else embedded if its model is fetched)"),
+            new Setting("llm_model_dir", null, "embedded LLM folder (default: <models_dir>/smolvlm)"),
+            new Setting("llm_url", null, "base URL of an OpenAI-compatible server, e.g. http://localhost:11434/v1"),
+            new Setting("llm_api_key", null, "API key sent to llm_url"),
+            new Setting("llm_model", null, "model name sent to llm_url"),
+            new Setting("max_body_mb", "25", "largest request body accepted, in MB (larger → 413)"),
+            new Setting("max_image_megapixels", "40", "largest image accepted, in megapixels, checked before decoding"),
+            new Setting("inference_threads", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())),
+                    "worker threads per inference pool"),
+            new Setting("shutdown_timeout_s", "10", "on SIGTERM, how long in-flight work may drain"),
+            new Setting("log_level", "info", "trace | debug | info | warn | error"));
+
+    private static final Map<String, Setting> BY_KEY = SETTINGS.stream()
+            .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
+
+    private final Map<String, String> values;
+
+    private GatewayConfig(Map<String, String> values) {
+        this.values = Collections.unmodifiableMap(values);
+    }
+
+    /** Defaults only; for tests that override a few settings with {@link #with}. */
+    public static GatewayConfig defaults() {
+        return load(new String[0], Map.of());
+    }
+
+    /** Reads every source in order of precedence and validates the result. */
+    public static GatewayConfig load(String[] args, Map<String, String> env) {
+        Map<String, String> v = new LinkedHashMap<>();
+        for (Setting s : SETTINGS) {
+            if (s.defaultValue() != null) v.put(s.key(), s.defaultValue());
+        }
+        Map<String, String> fromEnv = fromEnv(env);
+        Map<String, String> fromFlags = fromFlags(args);
+        String file = fromFlags.getOrDefault("config", fromEnv.get("config"));
+        if (file != null) v.putAll(fromFile(Path.of(file)));
+        v.putAll(fromEnv);
+        v.putAll(fromFlags);
+        GatewayConfig config = new GatewayConfig(v);
+        config.validate();
+        return config;
+    }
+
+    /** A copy with some settings replaced (validated like any other source). */
+    public GatewayConfig with(String... keyValues) {
+        Map<String, String> v = new LinkedHashMap<>(values);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            known(keyValues[i], "with()");
+            v.put(keyValues[i], keyValues[i + 1]);
+        }
+        GatewayConfig config = new GatewayConfig(v);
+        config.validate();
+        return config;
+    }
+
+    private static Map<String, String> fromEnv(Map<String, String> env) {
+        Map<String, String> v = new LinkedHashMap<>();
+        env.forEach((name, value) -> {
+            if (!name.startsWith("GATEWAY_")) return;
+            String key = name.substring("GATEWAY_".length()).toLowerCase(Locale.ROOT);
+            known(key, "environment variable " + name);
+            v.put(key, value);
+        });
+        return v;
+    }
+
+    private static Map<String, String> fromFlags(String[] args) {
+        Map<String, String> v = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--")) throw new ConfigException("unexpected argument '" + a + "': settings are given as --name value; see --help");
+            String name = a.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new ConfigException("flag " + a + " needs a value, e.g. " + a + " VALUE");
+            }
+            String key = name.replace('-', '_');
+            known(key, "flag --" + name);
+            v.put(key, value);
+        }
+        return v;
+    }
+
+    private static Map<String, String> fromFile(Path file) {
+        if (!Files.isRegularFile(file)) throw new ConfigException("config file " + file + " does not exist: fix --config / GATEWAY_CONFIG");
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
+        JsonNode root;
+        try {
+            root = mapper.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ConfigException("config file " + file + " is not valid " + (name.endsWith("json") ? "JSON" : "JSON/YAML") + ": " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || !root.isObject()) throw new ConfigException("config file " + file + " must hold an object of settings, e.g. {\"port\": 8080}");
+        Map<String, String> v = new LinkedHashMap<>();
+        root.fields().forEachRemaining(e -> {
+            known(e.getKey(), "key '" + e.getKey() + "' in " + file);
+            JsonNode n = e.getValue();
+            if (n.isArray()) {
+                List<String> items = new ArrayList<>();
+                n.forEach(item -> items.add(item.asText()));
+                v.put(e.getKey(), String.join(",", items));
+            } else if (n.isNull()) {
+                v.remove(e.getKey());
+            } else if (n.isValueNode()) {
+                v.put(e.getKey(), n.asText());
+            } else {
+                throw new ConfigException("key '" + e.getKey() + "' in " + file + " must be a plain value or a list");
+            }
+        });
+        return v;
+    }
+
+    private static void known(String key, String where) {
+        if (!BY_KEY.containsKey(key)) {
+            throw new ConfigException("unknown setting from " + where + ". Known settings: "
+                    + String.join(", ", BY_KEY.keySet()));
+        }
+    }
+
+    private void validate() {
+        port();
+        if (host().isBlank()) throw new ConfigException("host is empty: set GATEWAY_HOST or --host (127.0.0.1, 0.0.0.0, ...)");
+        analyzers();
+        llmBackend();
+        positive("max_body_mb");
+        positive("max_image_megapixels");
+        positive("inference_threads");
+        positive("shutdown_timeout_s");
+        if ("remote".equals(llmBackend()) && llmUrl() == null) {
+            throw new ConfigException("llm_backend is remote but llm_url is not set: set GATEWAY_LLM_URL (e.g. http://localhost:11434/v1)");
+        }
+        if (llmUrl() != null && !llmUrl().matches("https?://.+")) {
+            throw new ConfigException("llm_url '" + llmUrl() + "' must start with http:// or https://");
+        }
+        bool("speech");
+        if (!List.of("trace", "debug", "info", "warn", "error").contains(logLevel())) {
+            throw new ConfigException("log_level must be trace, debug, info, warn or error, got '" + logLevel() + "'");
+        }
+    }
+
+    public String logLevel() {
+        return raw("log_level") == null ? "info" : raw("log_level").toLowerCase(Locale.ROOT);
+    }
+
+    private String raw(String key) {
+        String v = values.get(key);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private long number(String key) {
+        String v = raw(key);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new ConfigException(key + " must be a whole number, got '" + v + "': fix " + BY_KEY.get(key).env() + " or " + BY_KEY.get(key).flag());
+        }
+    }
+
+    private long positive(String key) {
+        long n = number(key);
+        if (n <= 0) throw new ConfigException(key + " must be above 0, got " + n + ": fix " + BY_KEY.get(key).env() + " or " + BY_KEY.get(key).flag());
+        return n;
+    }
+
+    private boolean bool(String key) {
+        String v = raw(key);
+        if ("true".equalsIgnoreCase(v) || "false".equalsIgnoreCase(v)) return Boolean.parseBoolean(v);
+        throw new ConfigException(key + " must be true or false, got '" + v + "': fix " + BY_KEY.get(key).env() + " or " + BY_KEY.get(key).flag());
+    }
+
+    public String get(String key) {
+        known(key, "get()");
+        return raw(key);
+    }
+
+    public String host() {
+        return raw("host") == null ? "" : raw("host");
+    }
+
+    public int port() {
+        long p = number("port");
+        if (p < 0 || p > 65535) throw new ConfigException("port must be between 0 and 65535, got " + p + ": fix GATEWAY_PORT or --port");
+        return (int) p;
+    }
+
+    public Path modelsDir() {
+        return Path.of(raw("models_dir") == null ? "models" : raw("models_dir"));
+    }
+
+    public boolean speechEnabled() {
+        return bool("speech");
+    }
+
+    public Set<String> analyzers() {
+        String v = raw("analyzers");
+        if (v == null) return Set.of();
+        Set<String> set = Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(s -> s.toLowerCase(Locale.ROOT)).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+        for (String a : set) {
+            if (!ANALYZERS.contains(a)) throw new ConfigException("unknown analyzer '" + a + "' in analyzers; choose from " + ANALYZERS);
+        }
+        return Collections.unmodifiableSet(set);
+    }
+
+    public String llmBackend() {
+        String v = raw("llm_backend") == null ? "auto" : raw("llm_backend").toLowerCase(Locale.ROOT);
+        if (!LLM_BACKENDS.contains(v)) throw new ConfigException("llm_backend must be one of " + LLM_BACKENDS + ", got '" + v + "'");
+        return v;
+    }
+
+    public Path llmModelDir() {
+        return raw("llm_model_dir") == null ? modelsDir().resolve("smolvlm") : Path.of(raw("llm_model_dir"));
+    }
+
+    public String llmUrl() {
+        return raw("llm_url");
+    }
+
+    public String llmApiKey() {
+        return raw("llm_api_key");
+    }
+
+    public String llmModel() {
+        return raw("llm_model");
+    }
+
+    public long maxBodyBytes() {
+        return positive("max_body_mb") * 1024 * 1024;
+    }
+
+    public long maxImagePixels() {
+        return positive("max_image_megapixels") * 1_000_000;
+    }
+
+    public int inferenceThreads() {
+        return (int) positive("inference_threads");
+    }
+
+    public long shutdownTimeoutMillis() {
+        return positive("shutdown_timeout_s") * 1000;
+    }
+
+    /** The effective settings, for the start-up log and /ready (the API key masked). */
+    public Map<String, String> describe() {
+        Map<String, String> d = new LinkedHashMap<>(values);
+        if (d.containsKey("llm_api_key")) d.put("llm_api_key", "***");
+        return d;
+    }
+
+    /** A configuration mistake: start-up stops and prints the message. */
+    public static final class ConfigException extends RuntimeException {
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+}

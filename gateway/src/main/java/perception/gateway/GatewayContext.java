@@ -1,0 +1,59 @@
+package perception.gateway;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every verticle and route of one gateway shares: Vert.x, the configuration, the model
+ * registry, metrics and the named worker pools that blocking inference runs on.
+ */
+public final class GatewayContext {
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final ModelRegistry models;
+    private final MeterRegistry meters;
+    private final Map<String, WorkerExecutor> pools = new ConcurrentHashMap<>();
+
+    public GatewayContext(Vertx vertx, GatewayConfig config, ModelRegistry models, MeterRegistry meters) {
+        this.vertx = vertx;
+        this.config = config;
+        this.models = models;
+        this.meters = meters;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public ModelRegistry models() {
+        return models;
+    }
+
+    public MeterRegistry meters() {
+        return meters;
+    }
+
+    /**
+     * A named worker pool (shown in /metrics as vertx_pool_* with name=NAME). Run inference there
+     * with {@code pool.executeBlocking(callable, false)}: unordered, so calls run in parallel.
+     */
+    public WorkerExecutor pool(String name) {
+        return pools.computeIfAbsent(name, n -> vertx.createSharedWorkerExecutor(n, config.inferenceThreads(), 10, java.util.concurrent.TimeUnit.MINUTES));
+    }
+
+    /** Per-model inference timer, exported as perception_inference_seconds{model=...}. */
+    public Timer inferenceTimer(String model) {
+        return Timer.builder("perception.inference").tag("model", model)
+                .description("time spent in model inference").publishPercentiles(0.5, 0.95)
+                .maximumExpectedValue(Duration.ofSeconds(30)).register(meters);
+    }
+}

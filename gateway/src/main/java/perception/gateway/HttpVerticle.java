@@ -1,0 +1,54 @@
+package perception.gateway;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP and WebSocket front door; all routes come from {@link Routes}. */
+final class HttpVerticle extends VerticleBase {
+    private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
+
+    private final GatewayContext context;
+    private final PrometheusMeterRegistry meters;
+    private HttpServer server;
+    private volatile boolean draining;
+
+    HttpVerticle(GatewayContext context, PrometheusMeterRegistry meters) {
+        this.context = context;
+        this.meters = meters;
+    }
+
+    @Override
+    public Future<?> start() {
+        var router = Routes.create(context, meters, () -> draining);
+        GatewayConfig config = context.config();
+        server = vertx.createHttpServer(new HttpServerOptions()
+                .setHost(config.host())
+                .setPort(config.port())
+                .setCompressionSupported(true)
+                .setMaxWebSocketFrameSize(1 << 20)
+                .setMaxWebSocketMessageSize(16 << 20));
+        return server.requestHandler(router).listen()
+                .onSuccess(s -> log.info("listening on http://{}:{}", config.host(), s.actualPort()));
+    }
+
+    int actualPort() {
+        return server.actualPort();
+    }
+
+    /**
+     * Stops accepting connections and lets in-flight requests finish, for at most timeoutMillis;
+     * /ready answers 503 meanwhile so a load balancer stops sending work.
+     */
+    Future<Void> drain(long timeoutMillis) {
+        draining = true;
+        long started = System.currentTimeMillis();
+        return server.shutdown(timeoutMillis, TimeUnit.MILLISECONDS)
+                .onComplete(r -> log.info("HTTP drained in {} ms", System.currentTimeMillis() - started));
+    }
+}

@@ -1,0 +1,38 @@
+package perception.gateway;
+
+import io.vertx.core.Future;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads one model on the "model-loading" worker pool and reports it to the {@link ModelRegistry}:
+ * a missing file fails with the command that fetches it; load time is recorded for /ready.
+ * {@code path} null means the model ships on the classpath (FreeTTS voices).
+ */
+public final class ModelLoader {
+    private static final Logger log = LoggerFactory.getLogger(ModelLoader.class);
+
+    private ModelLoader() {
+    }
+
+    public static <T> Future<T> load(GatewayContext context, String id, String task, Path path, Callable<T> loader) {
+        ModelRegistry models = context.models();
+        models.expect(id, task);
+        return context.pool("model-loading").executeBlocking(() -> {
+            if (path != null && !Files.exists(path)) {
+                throw new ApiError(503, "service_unavailable", "model_missing",
+                        "model " + id + " missing at " + path + ": run ./gateway models fetch " + id, null);
+            }
+            long t0 = System.nanoTime();
+            T model = loader.call();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            String source = path == null ? "classpath" : path.toString();
+            models.loaded(id, task, ms, source);
+            log.info("loaded {} ({}) in {} ms from {}", id, task, ms, source);
+            return model;
+        }, false).onFailure(e -> models.failed(id, task, e.getMessage()));
+    }
+}

@@ -1,0 +1,82 @@
+package perception.gateway;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import perception.gateway.llm.LlmRoutes;
+import perception.gateway.speech.SpeechRoutes;
+import perception.gateway.vision.VisionRoutes;
+
+/**
+ * Every route of the gateway, defined in this one place; the main and the tests mount the same
+ * router. Sense-specific routes live next to their verticle and are mounted from here.
+ */
+public final class Routes {
+    private static final Logger log = LoggerFactory.getLogger(Routes.class);
+
+    private Routes() {
+    }
+
+    public static Router create(GatewayContext context, PrometheusMeterRegistry meters, BooleanSupplier draining) {
+        Router router = Router.router(context.vertx());
+        router.route().handler(Routes::logRequest);
+        // Bodies are read (and limited) only where a route takes one; uploads go to temp files
+        // that are deleted when the request ends, whatever happened.
+        router.post().handler(BodyHandler.create()
+                .setBodyLimit(context.config().maxBodyBytes())
+                .setUploadsDirectory(System.getProperty("java.io.tmpdir") + "/perception-uploads")
+                .setDeleteUploadedFilesOnEnd(true)
+                .setHandleFileUploads(true));
+
+        router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+        router.get("/ready").handler(ctx -> ready(ctx, context.models(), draining.getAsBoolean()));
+        router.get("/metrics").handler(PrometheusScrapingHandler.create(meters));
+        router.get("/v1/models").handler(ctx -> models(ctx, context.models()));
+
+        SpeechRoutes.mount(router, context);
+        VisionRoutes.mount(router, context);
+        LlmRoutes.mount(router, context);
+
+        router.route().last().handler(ctx -> ErrorHandler.send(ctx,
+                ApiError.notFound("No route for " + ctx.request().method() + " " + ctx.request().path() + ". See README.md for the API list.")));
+        router.route().failureHandler(new ErrorHandler());
+        return router;
+    }
+
+    public static void json(RoutingContext ctx, int status, Object body) {
+        ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+                .end(body instanceof JsonObject o ? o.encode() : body instanceof JsonArray a ? a.encode() : String.valueOf(body));
+    }
+
+    private static void ready(RoutingContext ctx, ModelRegistry models, boolean draining) {
+        boolean ready = models.ready() && !draining;
+        String status = draining ? "draining" : ready ? "ready"
+                : models.entries().stream().anyMatch(e -> "failed".equals(e.state())) ? "failed" : "loading";
+        json(ctx, ready ? 200 : 503, new JsonObject().put("status", status).put("models", models.toJson()));
+    }
+
+    private static void models(RoutingContext ctx, ModelRegistry models) {
+        JsonArray data = new JsonArray();
+        for (ModelRegistry.Entry e : models.entries()) {
+            if (!"loaded".equals(e.state())) continue;
+            data.add(new JsonObject().put("id", e.id()).put("object", "model").put("created", e.createdAt())
+                    .put("owned_by", "perception-gateway").put("task", e.task()));
+        }
+        json(ctx, 200, new JsonObject().put("object", "list").put("data", data));
+    }
+
+    /** One log line per request: method, path, status, latency. */
+    private static void logRequest(RoutingContext ctx) {
+        long start = System.nanoTime();
+        ctx.addEndHandler(v -> log.info("{} {} {} {} ms", ctx.request().method(), ctx.request().path(),
+                ctx.response().getStatusCode(), (System.nanoTime() - start) / 1_000_000));
+        ctx.next();
+    }
+}

