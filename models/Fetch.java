@@ -20,7 +20,7 @@ import java.util.zip.ZipFile;
 /**
  * Fetches the models listed in models/models.json: only what is missing or corrupt, every file
  * checked by sha256. A JDK-only single-file program (run as {@code java models/Fetch.java}) so that
- * it works before anything is compiled: the Maven build runs it first, ./gateway runs it before
+ * it works before anything is compiled: the Maven build runs it first, ./run-gateway runs it before
  * starting.
  *
  * <p>Sources, in order: the mirror folder {@code $MODELS_MIRROR} (by file name), then upstream:
@@ -48,7 +48,7 @@ public class Fetch {
                 case "--check" -> checkOnly = true;
                 case "--list" -> list = true;
                 case "-h", "--help" -> {
-                    System.out.println("usage: ./gateway models fetch [--models-dir DIR] [--manifest FILE] [--all] [--check] [--list] [ID...]");
+                    System.out.println("usage: ./run-gateway models fetch [--models-dir DIR] [--manifest FILE] [--all] [--check] [--list] [ID...]");
                     return;
                 }
                 default -> ids.add(args[i]);
@@ -72,7 +72,7 @@ public class Fetch {
         }
         for (String id : ids) {
             if (models.stream().noneMatch(m -> id.equals(m.get("id")))) {
-                fail("unknown model '" + id + "': run ./gateway models fetch --list to see the ids in " + manifest);
+                fail("unknown model '" + id + "': run ./run-gateway models fetch --list to see the ids in " + manifest);
             }
         }
         String mirror = System.getenv("MODELS_MIRROR");
@@ -95,7 +95,7 @@ public class Fetch {
         }
         if (bad > 0) {
             fail(bad + " model(s) not available. Fix the cause above, or put the files in a folder and set "
-                    + "MODELS_MIRROR to it, then run ./gateway models fetch again.");
+                    + "MODELS_MIRROR to it, then run ./run-gateway models fetch again.");
         }
     }
 

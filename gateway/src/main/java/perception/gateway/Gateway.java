@@ -14,6 +14,9 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,9 +76,12 @@ public final class Gateway {
                 .onSuccess(v -> log.info("models loaded: {}", models.toJson().encode()))
                 .onFailure(e -> log.error("loading models failed: {}", e.getMessage()));
         HttpVerticle http = new HttpVerticle(context, meters);
-        return vertx.deployVerticle(http)
-                .map(id -> new Gateway(context, http, loaded))
-                .recover(e -> vertx.close().transform(v -> Future.failedFuture(e)));
+        CompletableFuture<Gateway> started = new CompletableFuture<>();
+        vertx.deployVerticle(http).onComplete(ar -> {
+            if (ar.succeeded()) started.complete(new Gateway(context, http, loaded));
+            else closeOffLoop(vertx, 10_000).whenComplete((v, e) -> started.completeExceptionally(ar.cause()));
+        });
+        return Future.fromCompletionStage(started);
     }
 
     public int port() {
@@ -101,6 +107,29 @@ public final class Gateway {
      */
     public Future<Void> stop() {
         long timeout = context.config().shutdownTimeoutMillis();
-        return http.drain(timeout).eventually(() -> context.vertx().close());
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        http.drain(timeout).onComplete(drained -> closeOffLoop(context.vertx(), timeout + 5000).whenComplete((v, e) -> {
+            if (e == null) stopped.complete(null);
+            else stopped.completeExceptionally(e);
+        }));
+        return Future.fromCompletionStage(stopped);
+    }
+
+    /**
+     * Closes Vert.x from a plain thread and completes there: a Vert.x future (or anything composed
+     * on one) would deliver its result on an event loop that close() has just terminated, and never
+     * complete.
+     */
+    private static CompletableFuture<Void> closeOffLoop(Vertx vertx, long timeoutMillis) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ForkJoinPool.commonPool().execute(() -> {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(timeoutMillis, TimeUnit.MILLISECONDS);
+                done.complete(null);
+            } catch (Exception e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
     }
 }

@@ -24,7 +24,7 @@ public final class ModelLoader {
         return context.pool("model-loading").executeBlocking(() -> {
             if (path != null && !Files.exists(path)) {
                 throw new ApiError(503, "service_unavailable", "model_missing",
-                        "model " + id + " missing at " + path + ": run ./gateway models fetch " + id, null);
+                        "model " + id + " missing at " + path + ": run ./run-gateway models fetch " + id, null);
             }
             long t0 = System.nanoTime();
             T model = loader.call();

@@ -1,52 +1,254 @@
 package perception.gateway.speech;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
-import com.sun.speech.freetts.Voice;
-import com.sun.speech.freetts.VoiceManager;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import org.vosk.LibVosk;
-import org.vosk.LogLevel;
-import org.vosk.Model;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import perception.gateway.Bus;
 import perception.gateway.GatewayContext;
 import perception.gateway.ModelLoader;
+import perception.speech.Audio;
+import perception.speech.AudioDecoder;
+import perception.speech.AudioFormatException;
+import perception.speech.FreeTtsSynthesizer;
+import perception.speech.Hypothesis;
+import perception.speech.SileroVad;
+import perception.speech.Synthesizer;
+import perception.speech.Transcriber;
+import perception.speech.TranscriptionSession;
+import perception.speech.Utterance;
+import perception.speech.VoskTranscriber;
 
-/** The ears and the voice: loads Vosk, FreeTTS and Silero VAD, and serves them on the bus. */
+/**
+ * The ears and the voice: loads Vosk, FreeTTS and Silero VAD and serves them on the event bus.
+ * Everything crossing the bus is JSON or Buffer, so the routes could live on another node.
+ * <ul>
+ * <li>{@link Bus#TRANSCRIBE}: body = the audio file (Buffer), header {@code words}; reply = {@link SpeechJson#transcript}.
+ * <li>{@link Bus#SYNTHESISE}: body = {input, speed, sample_rate, stream}; each sentence's PCM16LE goes to
+ *     the {@code stream} address as a Buffer; reply = {chunks, bytes} when done.
+ * <li>{@link #STREAM_OPEN}: body = {sample_rate, words}; reply = {address} of a new streaming session, which takes
+ *     Buffers of PCM16LE (reply: vosk partial/final JSON) and {eof:1} (reply: final, session closed) or {close:1}.
+ * </ul>
+ * Inference runs on the "speech" worker pool; failures are replied with the HTTP status as code.
+ */
 public final class SpeechVerticle extends VerticleBase {
+    private static final Logger log = LoggerFactory.getLogger(SpeechVerticle.class);
+    public static final String STREAM_OPEN = "perception.transcribe.stream.open";
+    static final String STREAM_PREFIX = "perception.transcribe.stream.";
+    /** A streaming session that hears nothing for this long is closed (its client vanished). */
+    static final long SESSION_IDLE_MS = 60_000;
+
     private final GatewayContext context;
-    private Model vosk;
-    private Voice voice;
-    private OrtSession vad;
+    private final Map<String, StreamSession> sessions = new ConcurrentHashMap<>();
+    private VoskTranscriber transcriber;
+    private FreeTtsSynthesizer synthesizer;
+    private SileroVad vad;
+    private AudioDecoder decoder;
+    private long reaper = -1;
 
     public SpeechVerticle(GatewayContext context) {
         this.context = context;
     }
 
+    /** The loaded models, for in-process users such as the realtime voice verticle; null until loaded. */
+    public Transcriber transcriber() {
+        return transcriber;
+    }
+
+    public Synthesizer synthesizer() {
+        return synthesizer;
+    }
+
+    public SileroVad vad() {
+        return vad;
+    }
+
     @Override
     public Future<?> start() {
         if (!context.config().speechEnabled()) return Future.succeededFuture();
-        var dir = context.config().modelsDir();
-        LibVosk.setLogLevel(LogLevel.WARNINGS);
+        Path dir = context.config().modelsDir();
+        decoder = new AudioDecoder(Path.of(System.getProperty("java.io.tmpdir"), "perception-decode"));
+        int voices = Math.max(1, Math.min(4, context.config().inferenceThreads()));
         return Future.all(
                 ModelLoader.load(context, "vosk-en", "speech-recognition", dir.resolve("vosk-en"),
-                        () -> new Model(dir.resolve("vosk-en").toString())).onSuccess(m -> vosk = m),
-                ModelLoader.load(context, "freetts-kevin16", "speech-synthesis", null, () -> {
-                    System.setProperty("freetts.voices", "com.sun.speech.freetts.en.us.cmu_us_kal.KevinVoiceDirectory");
-                    Voice v = VoiceManager.getInstance().getVoice("kevin16");
-                    v.allocate();
-                    return v;
-                }).onSuccess(v -> voice = v),
+                        () -> VoskTranscriber.load(dir.resolve("vosk-en"))).onSuccess(t -> transcriber = t),
+                ModelLoader.load(context, "freetts-kevin16", "speech-synthesis", null,
+                        () -> FreeTtsSynthesizer.load(voices)).onSuccess(s -> synthesizer = s),
                 ModelLoader.load(context, "silero-vad", "voice-activity", dir.resolve("silero-vad/silero_vad_v5.onnx"),
-                        () -> OrtEnvironment.getEnvironment().createSession(dir.resolve("silero-vad/silero_vad_v5.onnx").toString()))
-                        .onSuccess(s -> vad = s));
+                        () -> SileroVad.load(dir.resolve("silero-vad/silero_vad_v5.onnx"))).onSuccess(v -> vad = v))
+                .onSuccess(v -> {
+                    var bus = vertx.eventBus();
+                    bus.<Buffer>consumer(Bus.TRANSCRIBE, this::transcribe);
+                    bus.<JsonObject>consumer(Bus.SYNTHESISE, this::synthesise);
+                    bus.<JsonObject>consumer(STREAM_OPEN, this::openStream);
+                    reaper = vertx.setPeriodic(SESSION_IDLE_MS / 4, id -> reapIdleSessions());
+                });
     }
 
     @Override
     public Future<?> stop() throws Exception {
-        if (vosk != null) vosk.close();
-        if (voice != null) voice.deallocate();
+        if (reaper >= 0) vertx.cancelTimer(reaper);
+        sessions.values().forEach(s -> s.session.close());
+        sessions.clear();
+        if (transcriber != null) transcriber.close();
+        if (synthesizer != null) synthesizer.close();
         if (vad != null) vad.close();
         return Future.succeededFuture();
+    }
+
+    private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
+        return context.pool("speech").executeBlocking(work, false);
+    }
+
+    private void transcribe(Message<Buffer> msg) {
+        boolean words = !"false".equals(msg.headers().get("words"));
+        byte[] bytes = msg.body().getBytes();
+        var timer = context.inferenceTimer("vosk-en");
+        blocking(() -> {
+            Audio audio = decoder.decode16k(bytes);
+            long t0 = System.nanoTime();
+            List<Utterance> utterances = transcriber.transcribe(audio);
+            timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+            return SpeechJson.transcript(utterances, audio.durationSeconds(), words);
+        }).onComplete(r -> reply(msg, r));
+    }
+
+    private void synthesise(Message<JsonObject> msg) {
+        JsonObject req = msg.body();
+        String stream = req.getString("stream");
+        AtomicBoolean cancelled = new AtomicBoolean();
+        AtomicInteger chunks = new AtomicInteger();
+        var timer = context.inferenceTimer("freetts-kevin16");
+        blocking(() -> {
+            long t0 = System.nanoTime();
+            long bytes = synthesizer.synthesize(req.getString("input", ""), req.getInteger("sample_rate", 24000),
+                    req.getDouble("speed", 1.0), pcm -> {
+                        if (cancelled.get()) throw new CancelledException();
+                        chunks.incrementAndGet();
+                        // request, not send: a vanished listener (client gone) fails it, and we stop speaking
+                        vertx.eventBus().request(stream, Buffer.buffer(pcm), new DeliveryOptions().setSendTimeout(60_000))
+                                .onFailure(e -> cancelled.set(true));
+                    });
+            timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+            return new JsonObject().put("chunks", chunks.get()).put("bytes", bytes);
+        }).onComplete(r -> {
+            if (r.failed() && r.cause() instanceof CancelledException) {
+                log.debug("synthesis cancelled: the listener went away");
+                msg.fail(499, "cancelled: the client went away");
+            } else {
+                reply(msg, r);
+            }
+        });
+    }
+
+    private void openStream(Message<JsonObject> msg) {
+        int rate = msg.body().getInteger("sample_rate", 16000);
+        boolean words = msg.body().getBoolean("words", true);
+        blocking(() -> transcriber.open(rate, words)).onComplete(r -> {
+            if (r.failed()) {
+                reply(msg, Future.failedFuture(r.cause()));
+                return;
+            }
+            String id = UUID.randomUUID().toString();
+            String address = STREAM_PREFIX + id;
+            StreamSession s = new StreamSession(id, r.result());
+            sessions.put(id, s);
+            s.consumer = vertx.eventBus().consumer(address, m -> s.enqueue(() -> onStreamMessage(s, m)));
+            s.consumer.completion().onComplete(c -> msg.reply(new JsonObject().put("address", address)));
+        });
+    }
+
+    private Future<?> onStreamMessage(StreamSession s, Message<Object> m) {
+        s.lastUsed = System.currentTimeMillis();
+        if (m.body() instanceof Buffer pcm) {
+            byte[] bytes = pcm.getBytes();
+            return blocking(() -> SpeechJson.vosk(s.session.feed(bytes))).onComplete(r -> reply(m, r));
+        }
+        JsonObject cmd = m.body() instanceof JsonObject j ? j : new JsonObject();
+        if (cmd.containsKey("eof")) {
+            return blocking(() -> SpeechJson.vosk(new Hypothesis.Final(s.session.finish())))
+                    .onComplete(r -> reply(m, r)).eventually(() -> closeSession(s));
+        }
+        return closeSession(s).onComplete(r -> m.reply(new JsonObject().put("closed", true)));
+    }
+
+    private Future<Void> closeSession(StreamSession s) {
+        if (sessions.remove(s.id) == null) return Future.succeededFuture();
+        return s.consumer.unregister().eventually(() -> blocking(() -> {
+            s.session.close();
+            return null;
+        }));
+    }
+
+    private void reapIdleSessions() {
+        long now = System.currentTimeMillis();
+        for (StreamSession s : List.copyOf(sessions.values())) {
+            if (now - s.lastUsed > SESSION_IDLE_MS) {
+                log.info("closing streaming session {}: idle for {} s", s.id, (now - s.lastUsed) / 1000);
+                s.enqueue(() -> closeSession(s));
+            }
+        }
+    }
+
+    /** Replies with the result, or fails the message with an HTTP-like status: 400 for bad input, 500 otherwise. */
+    private static void reply(Message<?> msg, io.vertx.core.AsyncResult<?> r) {
+        if (r.succeeded()) {
+            msg.reply(r.result());
+            return;
+        }
+        Throwable e = r.cause();
+        if (e instanceof AudioFormatException || e instanceof IllegalArgumentException) {
+            msg.fail(400, e.getMessage());
+        } else if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("closed")) {
+            msg.fail(410, e.getMessage());
+        } else {
+            log.error("speech request failed", e);
+            msg.fail(500, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether a bus failure means nobody was listening (the session or stream is gone). */
+    static boolean noHandler(Throwable e) {
+        return e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS;
+    }
+
+    /** One streaming recognition: its recogniser, its bus address, and a queue that keeps its work in order. */
+    private static final class StreamSession {
+        final String id;
+        final TranscriptionSession session;
+        MessageConsumer<Object> consumer;
+        volatile long lastUsed = System.currentTimeMillis();
+        private Future<?> tail = Future.succeededFuture();
+
+        StreamSession(String id, TranscriptionSession session) {
+            this.id = id;
+            this.session = session;
+        }
+
+        /** Runs after everything queued before it (called on the verticle's event loop only). */
+        void enqueue(java.util.function.Supplier<Future<?>> work) {
+            tail = tail.transform(x -> work.get()).transform(x -> Future.succeededFuture());
+        }
+    }
+
+    private static final class CancelledException extends RuntimeException {
+        CancelledException() {
+            super("cancelled", null, false, false);
+        }
     }
 }

@@ -1,0 +1,153 @@
+package perception.gateway.speech;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import perception.gateway.GatewayContext;
+
+/**
+ * One client of GET /v1/audio/stream, speaking the vosk-server protocol: an optional text frame
+ * {"config": {"sample_rate": 16000, "words": true, "max_alternatives": 0}}, binary PCM16LE mono
+ * frames each answered by {"partial": ...} or {"text": ..., "result": [...]}, then {"eof": 1}
+ * answered by the final result, after which the server closes (1000).
+ * Messages are handled strictly in order (a queue; the socket is paused while it is long), and the
+ * recognition session lives in the speech verticle, reached through the event bus. Garbage gets an
+ * error message and close 1007 (malformed: not JSON, odd-length PCM) or 1003 (unsupported: bad
+ * sample rate, unknown message); the session is closed on every path, disconnects included.
+ */
+final class StreamSocket {
+    private static final Logger log = LoggerFactory.getLogger(StreamSocket.class);
+    static final short UNSUPPORTED = 1003;
+    static final short INVALID = 1007;
+    private static final int MAX_QUEUED = 8;
+
+    private final GatewayContext context;
+    private final ServerWebSocket ws;
+    private int sampleRate = 16000;
+    private boolean words = true;
+    private String session;          // bus address of the recognition session, once opened
+    private Future<?> tail = Future.succeededFuture();
+    private int queued;
+    private boolean done;            // eof answered, error sent or socket closed: ignore the rest
+
+    StreamSocket(GatewayContext context, ServerWebSocket ws) {
+        this.context = context;
+        this.ws = ws;
+    }
+
+    void start() {
+        ws.textMessageHandler(text -> enqueue(() -> onText(text)));
+        ws.binaryMessageHandler(pcm -> enqueue(() -> onAudio(pcm)));
+        ws.exceptionHandler(e -> log.debug("websocket error: {}", e.toString()));
+        ws.closeHandler(v -> {
+            done = true;
+            enqueue(this::closeSession);
+        });
+    }
+
+    private void enqueue(java.util.function.Supplier<Future<?>> step) {
+        if (++queued > MAX_QUEUED) ws.pause();
+        tail = tail.transform(x -> done && session == null ? Future.succeededFuture() : step.get())
+                .transform(r -> {
+                    if (r.failed()) log.warn("streaming step failed", r.cause());
+                    if (--queued <= MAX_QUEUED / 2) ws.resume();
+                    return Future.succeededFuture();
+                });
+    }
+
+    private Future<?> onText(String text) {
+        if (done) return Future.succeededFuture();
+        JsonObject msg;
+        try {
+            msg = new JsonObject(text);
+        } catch (DecodeException | ClassCastException e) {
+            return fail(INVALID, "invalid_json", "text frames must be JSON: {\"config\":{...}} or {\"eof\":1}");
+        }
+        if (msg.containsKey("eof")) return eof();
+        if (msg.containsKey("config")) return configure(msg.getValue("config"));
+        return fail(UNSUPPORTED, "unknown_message", "unknown text message; send {\"config\":{...}}, binary PCM16LE audio, or {\"eof\":1}");
+    }
+
+    private Future<?> configure(Object value) {
+        if (!(value instanceof JsonObject config)) return fail(INVALID, "invalid_config", "\"config\" must be an object");
+        if (session != null) return fail(UNSUPPORTED, "late_config", "config must come before the first audio frame");
+        Object rate = config.getValue("sample_rate", 16000);
+        if (!(rate instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < 8000 || n.doubleValue() > 48000) {
+            return fail(UNSUPPORTED, "invalid_sample_rate", "sample_rate must be a whole number of Hz from 8000 to 48000, got " + rate);
+        }
+        Object w = config.getValue("words", true);
+        if (!(w instanceof Boolean)) return fail(INVALID, "invalid_config", "\"words\" must be true or false");
+        Object alternatives = config.getValue("max_alternatives", 0);
+        if (!(alternatives instanceof Number a) || a.intValue() != 0) {
+            return fail(UNSUPPORTED, "unsupported_config", "max_alternatives other than 0 is not supported");
+        }
+        sampleRate = n.intValue();
+        words = (Boolean) w;
+        return Future.succeededFuture();
+    }
+
+    private Future<?> onAudio(Buffer pcm) {
+        if (done) return Future.succeededFuture();
+        if (pcm.length() % 2 != 0) return fail(INVALID, "odd_pcm", "binary frames must be 16-bit PCM: " + pcm.length() + " bytes is an odd length");
+        return open().compose(address -> request(address, pcm)).<Void>compose(this::answer, this::busFailure);
+    }
+
+    private Future<?> eof() {
+        if (session == null && !done) {
+            // no audio at all: the final result is empty, as vosk-server answers
+            done = true;
+            return ws.writeTextMessage(new JsonObject().put("text", "").encode()).eventually(() -> ws.close((short) 1000));
+        }
+        return request(session, new JsonObject().put("eof", 1))
+                .<Void>compose(reply -> {
+                    session = null; // the verticle closed it after answering eof
+                    done = true;
+                    return ws.writeTextMessage(reply.encode()).eventually(() -> ws.close((short) 1000));
+                }, this::busFailure);
+    }
+
+    private Future<String> open() {
+        if (session != null) return Future.succeededFuture(session);
+        return context.vertx().eventBus().<JsonObject>request(SpeechVerticle.STREAM_OPEN,
+                        new JsonObject().put("sample_rate", sampleRate).put("words", words))
+                .map(reply -> session = reply.body().getString("address"));
+    }
+
+    private Future<JsonObject> request(String address, Object body) {
+        return context.vertx().eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(60_000))
+                .map(Message::body);
+    }
+
+    private Future<Void> answer(JsonObject reply) {
+        return done ? Future.<Void>succeededFuture() : ws.writeTextMessage(reply.encode());
+    }
+
+    private Future<Void> busFailure(Throwable e) {
+        var api = TranscriptionRoute.toApiError(e, null);
+        return fail(api.status() == 400 ? INVALID : (short) 1011, api.code(), api.getMessage());
+    }
+
+    /** Sends an error in the gateway's error shape and closes with the given code. */
+    private Future<Void> fail(short closeCode, String code, String message) {
+        done = true;
+        JsonObject error = new JsonObject().put("error", new JsonObject().put("message", message)
+                .put("type", "invalid_request_error").put("code", code));
+        return ws.writeTextMessage(error.encode())
+                .eventually(() -> ws.close(closeCode, code))
+                .eventually(this::closeSession);
+    }
+
+    private Future<Void> closeSession() {
+        if (session == null) return Future.<Void>succeededFuture();
+        String address = session;
+        session = null;
+        return context.vertx().eventBus().request(address, new JsonObject().put("close", 1))
+                .<Void>mapEmpty().recover(e -> Future.<Void>succeededFuture()); // already gone: the reaper or eof closed it
+    }
+}

@@ -1,0 +1,98 @@
+package perception.gateway.speech;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.UUID;
+import perception.gateway.ApiError;
+import perception.gateway.Bus;
+import perception.gateway.ErrorHandler;
+import perception.gateway.GatewayContext;
+
+/**
+ * POST /v1/audio/speech, as OpenAI's: JSON {model, input, voice, response_format: wav|pcm, speed}.
+ * The body streams sentence by sentence as FreeTTS makes it (chunked transfer); pcm is raw 24 kHz
+ * 16-bit little-endian mono, wav the same behind a header whose sizes say "unknown length".
+ */
+final class SynthesisRoute {
+    static final int RATE = 24000;
+    static final int MAX_INPUT = 4096;
+    static final List<String> FORMATS = List.of("wav", "pcm");
+
+    private final GatewayContext context;
+
+    SynthesisRoute(GatewayContext context) {
+        this.context = context;
+    }
+
+    void handle(RoutingContext ctx) {
+        JsonObject body = ctx.body().asJsonObject(); // malformed JSON -> DecodeException -> 400
+        if (body == null) throw ApiError.badRequest("invalid_request", "send a JSON body: {\"model\":\"tts-1\",\"input\":\"Hello\",\"voice\":\"alloy\"}");
+        Object input = body.getValue("input");
+        if (!(input instanceof String text) || text.isBlank()) throw ApiError.badParam("input", "'input' must be a non-empty string: the text to speak");
+        if (text.length() > MAX_INPUT) throw ApiError.badParam("input", "'input' is " + text.length() + " characters; the limit is " + MAX_INPUT + ": split the text");
+        if (body.containsKey("model") && !(body.getValue("model") instanceof String)) throw ApiError.badParam("model", "'model' must be a string, e.g. tts-1");
+        if (body.containsKey("voice") && !(body.getValue("voice") instanceof String)) throw ApiError.badParam("voice", "'voice' must be a string, e.g. alloy (every voice is FreeTTS kevin16)");
+        Object f = body.getValue("response_format", "wav");
+        if (!(f instanceof String format) || !FORMATS.contains(format)) {
+            throw ApiError.badParam("response_format", "response_format must be wav or pcm (24 kHz 16-bit LE mono), got '" + f + "'");
+        }
+        Object s = body.getValue("speed", 1.0);
+        if (!(s instanceof Number n) || !(n.doubleValue() >= 0.25 && n.doubleValue() <= 4.0)) {
+            throw ApiError.badParam("speed", "speed must be a number from 0.25 to 4.0, got " + s);
+        }
+        double speed = ((Number) s).doubleValue();
+
+        HttpServerResponse response = ctx.response();
+        String stream = Bus.SYNTHESISE + ".stream." + UUID.randomUUID();
+        MessageConsumer<Buffer> chunks = context.vertx().eventBus().consumer(stream);
+        chunks.handler((Message<Buffer> m) -> {
+            if (!response.headWritten()) {
+                response.setChunked(true).putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm");
+                if (format.equals("wav")) response.write(Buffer.buffer(streamingWavHeader(RATE)));
+            }
+            if (response.closed() || response.ended()) {
+                m.fail(499, "client gone");
+                return;
+            }
+            response.write(m.body());
+            m.reply(null);
+        });
+        response.closeHandler(v -> chunks.unregister());
+        JsonObject request = new JsonObject().put("input", text).put("speed", speed).put("sample_rate", RATE).put("stream", stream);
+        chunks.completion()
+                .compose(v -> context.vertx().eventBus().<JsonObject>request(Bus.SYNTHESISE, request, new DeliveryOptions().setSendTimeout(5 * 60_000)))
+                .onComplete(r -> {
+                    chunks.unregister();
+                    if (r.succeeded()) {
+                        if (!response.headWritten()) {
+                            response.putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm")
+                                    .end(format.equals("wav") ? Buffer.buffer(streamingWavHeader(RATE)) : Buffer.buffer());
+                        } else if (!response.ended() && !response.closed()) {
+                            response.end();
+                        }
+                    } else if (!response.headWritten()) {
+                        ErrorHandler.send(ctx, TranscriptionRoute.toApiError(r.cause(), "input"));
+                    } else if (!response.closed()) {
+                        response.reset(); // the head is out; the only honest signal left is an aborted stream
+                    }
+                });
+    }
+
+    /** A WAV header for a stream of unknown length: RIFF and data sizes 0xFFFFFFFF, as streaming encoders write. */
+    static byte[] streamingWavHeader(int rate) {
+        ByteBuffer b = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(-1).put("WAVE".getBytes())
+                .put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(rate).putInt(rate * 2)
+                .putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes()).putInt(-1);
+        return b.array();
+    }
+}

@@ -1,0 +1,168 @@
+package perception.speech;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegLogCallback;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns uploaded bytes into mono audio: WAV is parsed here, anything else (WebM/Opus, OGG/Opus or
+ * Vorbis, MP3, M4A/AAC, FLAC, ...) goes through FFmpeg. {@link #decode16k} also resamples to the
+ * 16 kHz the recogniser and the VAD want. Thread-safe; FFmpeg input goes through a temp file that
+ * is deleted on every path (MP4 needs to seek).
+ */
+public final class AudioDecoder {
+    private static final Logger log = LoggerFactory.getLogger(AudioDecoder.class);
+    /** A decoded file longer than this is refused (memory: 1 h at 48 kHz is 690 MB of floats). */
+    private static final double MAX_SECONDS = 3 * 3600;
+
+    static {
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+        FFmpegLogCallback.setLevel(avutil.AV_LOG_ERROR);
+    }
+
+    private final Path tempDir;
+
+    public AudioDecoder() {
+        this(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    public AudioDecoder(Path tempDir) {
+        this.tempDir = tempDir;
+    }
+
+    /** Decodes and resamples to 16 kHz mono. */
+    public Audio decode16k(byte[] bytes) {
+        return decode(bytes).resample(16000);
+    }
+
+    /** Decodes to mono at the file's own rate. */
+    public Audio decode(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) throw new AudioFormatException("the audio file is empty (0 bytes)");
+        if (WavReader.looksLikeWav(bytes)) return WavReader.read(bytes);
+        if (bytes.length < 32) throw new AudioFormatException("the file is too short to be audio (" + bytes.length + " bytes)");
+        Path tmp = null;
+        try {
+            Files.createDirectories(tempDir);
+            tmp = Files.createTempFile(tempDir, "decode-", ".bin");
+            Files.write(tmp, bytes);
+            return decodeWithFfmpeg(tmp);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write a temp file in " + tempDir + ": " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    log.warn("could not delete temp file {}: {}", tmp, e.toString());
+                }
+            }
+        }
+    }
+
+    private Audio decodeWithFfmpeg(Path file) {
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
+            grabber.setSampleMode(FrameGrabber.SampleMode.FLOAT);
+            try {
+                grabber.start();
+            } catch (FrameGrabber.Exception e) {
+                throw new AudioFormatException("not a readable audio file (FFmpeg: " + firstLine(e) + "); send WAV, MP3, M4A/AAC, FLAC, OGG or WebM/Opus");
+            }
+            if (grabber.getAudioStream() < 0 || grabber.getAudioChannels() <= 0) {
+                throw new AudioFormatException("the file has no audio stream (format " + grabber.getFormat() + ")");
+            }
+            int rate = grabber.getSampleRate();
+            if (rate <= 0) throw new AudioFormatException("the audio stream has no sample rate (unsupported codec?)");
+            FloatArray out = new FloatArray(rate * 10);
+            long limit = (long) (MAX_SECONDS * rate);
+            Frame frame;
+            while ((frame = grabFrame(grabber)) != null) {
+                if (frame.samples == null) continue;
+                appendMono(frame, out);
+                if (out.size > limit) throw new AudioFormatException("the audio is longer than " + (int) (MAX_SECONDS / 3600) + " hours");
+            }
+            if (out.size == 0) throw new AudioFormatException("the file contains no audio samples (truncated?)");
+            return new Audio(out.toArray(), rate);
+        } catch (FrameGrabber.Exception e) {
+            throw new AudioFormatException("could not close the decoder: " + firstLine(e), e);
+        }
+    }
+
+    private static Frame grabFrame(FFmpegFrameGrabber grabber) {
+        try {
+            return grabber.grabSamples();
+        } catch (FrameGrabber.Exception e) {
+            // A corrupt packet in the middle ends the stream: keep what was decoded, as players do.
+            log.debug("decoding stopped early: {}", firstLine(e));
+            return null;
+        }
+    }
+
+    private static void appendMono(Frame frame, FloatArray out) {
+        int channels = Math.max(1, frame.audioChannels);
+        java.nio.Buffer[] planes = frame.samples;
+        if (planes.length == 1) {
+            FloatBuffer fb = asFloats(planes[0]);
+            int frames = fb.remaining() / channels;
+            for (int i = 0; i < frames; i++) {
+                float sum = 0;
+                for (int c = 0; c < channels; c++) sum += fb.get(fb.position() + i * channels + c);
+                out.add(sum / channels);
+            }
+        } else {
+            FloatBuffer[] fb = new FloatBuffer[planes.length];
+            for (int c = 0; c < planes.length; c++) fb[c] = asFloats(planes[c]);
+            int frames = fb[0].remaining();
+            for (int i = 0; i < frames; i++) {
+                float sum = 0;
+                for (FloatBuffer p : fb) sum += p.get(p.position() + i);
+                out.add(sum / fb.length);
+            }
+        }
+    }
+
+    private static FloatBuffer asFloats(java.nio.Buffer b) {
+        if (b instanceof FloatBuffer f) return f;
+        if (b instanceof ShortBuffer s) {
+            FloatBuffer f = FloatBuffer.allocate(s.remaining());
+            for (int i = s.position(); i < s.limit(); i++) f.put(s.get(i) / 32768f);
+            return f.flip();
+        }
+        if (b instanceof ByteBuffer) throw new AudioFormatException("unsupported sample layout from the decoder");
+        throw new AudioFormatException("unsupported sample buffer " + b.getClass().getSimpleName());
+    }
+
+    private static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** Growable float list without boxing. */
+    private static final class FloatArray {
+        float[] data;
+        int size;
+
+        FloatArray(int capacity) {
+            data = new float[Math.max(16, capacity)];
+        }
+
+        void add(float v) {
+            if (size == data.length) data = java.util.Arrays.copyOf(data, data.length * 2);
+            data[size++] = v;
+        }
+
+        float[] toArray() {
+            return java.util.Arrays.copyOf(data, size);
+        }
+    }
+}

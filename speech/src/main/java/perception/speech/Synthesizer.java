@@ -1,0 +1,27 @@
+package perception.speech;
+
+/**
+ * Text to speech, streamed sentence by sentence: each sentence's audio reaches the sink as soon
+ * as it is made, so playback can start before the whole text is spoken.
+ */
+public interface Synthesizer extends AutoCloseable {
+
+    /** Receives the audio of one sentence: 16-bit little-endian mono PCM at the requested rate. */
+    @FunctionalInterface
+    interface SentenceSink {
+        void accept(byte[] pcm16le);
+    }
+
+    /**
+     * Speaks {@code text} at {@code sampleRate} Hz (8000 to 48000) and {@code speed} (1 = normal,
+     * 0.25 to 4). Blocks until done; the sink is called on the calling thread. Returns the number
+     * of PCM bytes produced.
+     */
+    long synthesize(String text, int sampleRate, double speed, SentenceSink sink);
+
+    /** Voice name for logs and APIs. */
+    String voice();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,194 @@
+package perception.vision;
+
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
+
+class ImageDecoderTest {
+    private final ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS);
+
+    /** A 64×48 test card: left half red, right half blue, so channel order and orientation show. */
+    static Frame card() {
+        BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, 32, 48);
+        g.setColor(Color.BLUE);
+        g.fillRect(32, 0, 32, 48);
+        g.dispose();
+        return Frames.fromBufferedImage(img);
+    }
+
+    static byte[] encode(Frame f, String ext) {
+        try (Mat m = f.toMat(); BytePointer buf = new BytePointer()) {
+            assertTrue(imencode(ext, m, buf));
+            byte[] b = new byte[(int) buf.limit()];
+            buf.get(b);
+            return b;
+        }
+    }
+
+    static byte[] javaEncode(BufferedImage img, String format) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertTrue(ImageIO.write(img, format, out), format);
+        return out.toByteArray();
+    }
+
+    private static void assertCard(Frame f) {
+        assertEquals(64, f.width());
+        assertEquals(48, f.height());
+        int left = (10 * 64 + 5) * 3, right = (10 * 64 + 60) * 3;
+        assertTrue((f.bgr()[left + 2] & 0xFF) > 200 && (f.bgr()[left] & 0xFF) < 60, "left is red");
+        assertTrue((f.bgr()[right] & 0xFF) > 200 && (f.bgr()[right + 2] & 0xFF) < 60, "right is blue");
+    }
+
+    @Test
+    void decodesEveryFormatToTheSamePixels() throws IOException {
+        Frame card = card();
+        for (String ext : new String[] {".png", ".jpg", ".bmp", ".webp", ".tiff"}) {
+            byte[] bytes = encode(card, ext);
+            assertEquals(ImageFormat.values()[Arrays.asList(".jpg", ".png", ".gif", ".bmp", ".webp", ".tiff").indexOf(ext)],
+                    ImageHeader.read(bytes).format(), ext);
+            assertCard(decoder.decode(bytes));
+        }
+        assertCard(decoder.decode(javaEncode(Frames.toBufferedImage(card), "gif")));
+    }
+
+    @Test
+    void decodesPngVariants() throws IOException {
+        BufferedImage rgb = Frames.toBufferedImage(card());
+        for (int type : new int[] {BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_BYTE_INDEXED, BufferedImage.TYPE_USHORT_GRAY, BufferedImage.TYPE_BYTE_GRAY}) {
+            BufferedImage img = new BufferedImage(64, 48, type);
+            Graphics2D g = img.createGraphics();
+            g.drawImage(rgb, 0, 0, null);
+            g.dispose();
+            Frame f = decoder.decode(javaEncode(img, "png"));
+            assertEquals(64, f.width());
+            assertEquals(48, f.height());
+            if (type == BufferedImage.TYPE_INT_ARGB || type == BufferedImage.TYPE_BYTE_INDEXED) assertCard(f);
+        }
+    }
+
+    @Test
+    void appliesExifOrientation() {
+        byte[] jpeg = encode(card(), ".jpg");
+        // APP1 Exif with one IFD entry: Orientation (0x0112) = 6, "rotate 90° clockwise to view".
+        byte[] tiff = {'I', 'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0};
+        ByteBuffer app1 = ByteBuffer.allocate(4 + 6 + tiff.length);
+        app1.put((byte) 0xFF).put((byte) 0xE1).putShort((short) (2 + 6 + tiff.length)).put(new byte[] {'E', 'x', 'i', 'f', 0, 0}).put(tiff);
+        byte[] withExif = new byte[jpeg.length + app1.capacity()];
+        System.arraycopy(jpeg, 0, withExif, 0, 2);
+        System.arraycopy(app1.array(), 0, withExif, 2, app1.capacity());
+        System.arraycopy(jpeg, 2, withExif, 2 + app1.capacity(), jpeg.length - 2);
+        Frame f = decoder.decode(withExif);
+        assertEquals(48, f.width(), "rotated: width and height swap");
+        assertEquals(64, f.height());
+        int top = (5 * 48 + 24) * 3;
+        assertTrue((f.bgr()[top + 2] & 0xFF) > 200, "after a clockwise turn the red left half is on top");
+    }
+
+    @Test
+    void refusesABombFromItsHeaderAlone() {
+        byte[] png = encode(card(), ".png");
+        // Claim 100000 × 100000 in IHDR; the body stays 64×48. Nothing may be allocated for it.
+        ByteBuffer.wrap(png).putInt(16, 100_000).putInt(20, 100_000);
+        long before = usedHeap();
+        VisionException e = assertThrows(VisionException.class, () -> decoder.decode(png));
+        assertEquals(VisionException.Reason.TOO_LARGE, e.reason());
+        assertTrue(e.getMessage().contains("10000.0 megapixels"), e.getMessage());
+        assertTrue(usedHeap() - before < 50_000_000, "no pixel buffer was allocated");
+        ImageDecoder small = new ImageDecoder(1000);
+        assertEquals(VisionException.Reason.TOO_LARGE, assertThrows(VisionException.class, () -> small.decode(encode(card(), ".jpg"))).reason());
+    }
+
+    private static long usedHeap() {
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
+    }
+
+    @Test
+    void refusesEmptyTruncatedAndForeignInput() {
+        assertEquals(VisionException.Reason.CORRUPT, assertThrows(VisionException.class, () -> decoder.decode(new byte[0])).reason());
+        assertEquals(VisionException.Reason.UNSUPPORTED, assertThrows(VisionException.class,
+                () -> decoder.decode("hello, this is text".getBytes())).reason());
+        for (String ext : new String[] {".jpg", ".png"}) {
+            byte[] whole = encode(card(), ext);
+            byte[] half = Arrays.copyOf(whole, whole.length / 2);
+            assertEquals(VisionException.Reason.CORRUPT, assertThrows(VisionException.class, () -> decoder.decode(half)).reason(), ext);
+        }
+        assertEquals(VisionException.Reason.CORRUPT, assertThrows(VisionException.class,
+                () -> decoder.decode(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10})).reason());
+    }
+
+    /**
+     * Mutation test: thousands of corrupted variants of every format. Each either decodes or is
+     * refused with a VisionException; nothing else escapes and the native decoders never take the
+     * JVM down (a crash would end this test run).
+     */
+    @Test
+    void survivesCorruptedFiles() throws IOException {
+        Random random = new Random(42);
+        Frame card = card();
+        byte[][] seeds = {encode(card, ".jpg"), encode(card, ".png"), encode(card, ".bmp"), encode(card, ".webp"),
+                encode(card, ".tiff"), javaEncode(Frames.toBufferedImage(card), "gif")};
+        int decoded = 0, refused = 0;
+        // As the gateway does, a limit: a mutated header that claims a huge canvas is refused at once.
+        ImageDecoder decoder = new ImageDecoder(1_000_000);
+        for (byte[] seed : seeds) {
+            for (int i = 0; i < 400; i++) {
+                byte[] m = mutate(seed, random);
+                try {
+                    Frame f = decoder.decode(m);
+                    assertTrue(f.width() > 0 && f.height() > 0);
+                    decoded++;
+                } catch (VisionException e) {
+                    refused++;
+                }
+            }
+        }
+        assertEquals(seeds.length * 400, decoded + refused);
+        assertTrue(refused > 100 && decoded > 100, "both outcomes happen: decoded " + decoded + ", refused " + refused);
+        assertCard(decoder.decode(seeds[1])); // the decoder still works afterwards
+    }
+
+    static byte[] mutate(byte[] seed, Random random) {
+        byte[] m = seed.clone();
+        switch (random.nextInt(4)) {
+            case 0 -> { // flip a few bytes (headers included)
+                for (int k = 0, n = 1 + random.nextInt(8); k < n; k++) m[random.nextInt(m.length)] = (byte) random.nextInt(256);
+            }
+            case 1 -> m = Arrays.copyOf(m, 1 + random.nextInt(m.length)); // truncate
+            case 2 -> { // overwrite a run with garbage
+                int at = random.nextInt(m.length), len = Math.min(m.length - at, 1 + random.nextInt(64));
+                for (int k = 0; k < len; k++) m[at + k] = (byte) random.nextInt(256);
+            }
+            default -> { // flip a byte in the first 40 (sizes, offsets, chunk lengths)
+                m[random.nextInt(Math.min(40, m.length))] ^= (byte) (1 << random.nextInt(8));
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void frameRoundTripsThroughMat() {
+        Frame card = card();
+        try (Mat m = card.toMat()) {
+            assertArrayEquals(card.bgr(), Frame.of(m).bgr());
+        }
+    }
+}
