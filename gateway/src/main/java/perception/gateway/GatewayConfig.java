@@ -51,6 +51,7 @@ public final class GatewayConfig {
             new Setting("llm_url", null, "base URL of an OpenAI-compatible server, e.g. http://localhost:11434/v1"),
             new Setting("llm_api_key", null, "API key sent to llm_url"),
             new Setting("llm_model", null, "model name sent to llm_url"),
+            new Setting("llm_vision", "false", "the llm_url model takes images (sent as data-URL image_url parts); otherwise images are replaced by the vision analysis"),
             new Setting("max_body_mb", "25", "largest request body accepted, in MB (larger → 413)"),
             new Setting("max_image_megapixels", "40", "largest image accepted, in megapixels, checked before decoding"),
             new Setting("inference_threads", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())),
@@ -188,6 +189,7 @@ public final class GatewayConfig {
             throw new ConfigException("llm_url '" + llmUrl() + "' must start with http:// or https://");
         }
         bool("speech");
+        bool("llm_vision");
         if (!List.of("trace", "debug", "info", "warn", "error").contains(logLevel())) {
             throw new ConfigException("log_level must be trace, debug, info, warn or error, got '" + logLevel() + "'");
         }
@@ -277,6 +279,10 @@ public final class GatewayConfig {
 
     public String llmModel() {
         return raw("llm_model");
+    }
+
+    public boolean llmVision() {
+        return bool("llm_vision");
     }
 
     public long maxBodyBytes() {

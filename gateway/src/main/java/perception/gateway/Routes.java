@@ -11,8 +11,10 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.llm.LlmRoutes;
+import perception.gateway.realtime.RealtimeRoutes;
 import perception.gateway.speech.SpeechRoutes;
 import perception.gateway.vision.VisionRoutes;
+import perception.gateway.web.WebRoutes;
 
 /**
  * Every route of the gateway, defined in this one place; the main and the tests mount the same
@@ -43,6 +45,8 @@ public final class Routes {
         SpeechRoutes.mount(router, context);
         VisionRoutes.mount(router, context);
         LlmRoutes.mount(router, context);
+        RealtimeRoutes.mount(router, context);
+        WebRoutes.mount(router, context);
 
         router.route().last().handler(ctx -> ErrorHandler.send(ctx,
                 ApiError.notFound("No route for " + ctx.request().method() + " " + ctx.request().path() + ". See README.md for the API list.")));

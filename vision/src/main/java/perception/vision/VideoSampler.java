@@ -74,8 +74,9 @@ public final class VideoSampler {
             return duration > 0 ? duration : last;
         } catch (FrameGrabber.Exception e) {
             throw new VisionException(VisionException.Reason.CORRUPT, "the video could not be read (" + firstLine(e) + ")");
-        } catch (Exception e) {
-            if (e instanceof RuntimeException r) throw r;
+        } catch (VisionException | IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) { // FFmpeg/OpenCV errors on hostile data
             throw new VisionException(VisionException.Reason.CORRUPT, "the video could not be read (" + firstLine(e) + ")");
         }
     }

@@ -36,6 +36,16 @@ class FaceDetectorTest {
         assertTrue(faces.stream().anyMatch(f -> f.box().contains(211, 100)), faces.toString());
     }
 
+    /** The front model (128², for faces near the camera, as in a selfie) finds the portrait's face too. */
+    @Test
+    void frontModelFindsTheCloseUpFace() throws Exception {
+        try (OnnxModel front = OnnxModel.load("blazeface", TestModels.dir().resolve("blazeface/face_detection_front_128x128.onnx"), 0)) {
+            List<Face> faces = new FaceDetector(front, 128).detect(portrait());
+            assertEquals(1, faces.size(), faces.toString());
+            assertTrue(faces.get(0).box().contains(61, 60), faces.toString());
+        }
+    }
+
     @Test
     void findsNoFaceInFruit() throws Exception {
         assertEquals(List.of(), TestModels.vision().faces().detect(TestModels.decode("fruits.jpg")));

@@ -116,6 +116,27 @@ class ImageDecoderTest {
         assertEquals(VisionException.Reason.TOO_LARGE, assertThrows(VisionException.class, () -> small.decode(encode(card(), ".jpg"))).reason());
     }
 
+    @Test
+    void refusesAnimatedPngAndBadChecksums() {
+        byte[] png = encode(card(), ".png");
+        // An acTL chunk (animation control: 2 frames, loop forever) right after IHDR makes it an APNG.
+        ByteBuffer actl = ByteBuffer.allocate(20).putInt(8).put(new byte[] {'a', 'c', 'T', 'L'}).putInt(2).putInt(0);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(actl.array(), 4, 12);
+        actl.putInt((int) crc.getValue());
+        int afterIhdr = 8 + 25;
+        byte[] apng = new byte[png.length + 20];
+        System.arraycopy(png, 0, apng, 0, afterIhdr);
+        System.arraycopy(actl.array(), 0, apng, afterIhdr, 20);
+        System.arraycopy(png, afterIhdr, apng, afterIhdr + 20, png.length - afterIhdr);
+        VisionException e = assertThrows(VisionException.class, () -> decoder.decode(apng));
+        assertEquals(VisionException.Reason.UNSUPPORTED, e.reason());
+        assertTrue(e.getMessage().contains("animated"), e.getMessage());
+        byte[] bad = png.clone();
+        bad[afterIhdr + 10] ^= 0x40; // inside IDAT: the chunk's CRC no longer matches
+        assertEquals(VisionException.Reason.CORRUPT, assertThrows(VisionException.class, () -> decoder.decode(bad)).reason());
+    }
+
     private static long usedHeap() {
         Runtime r = Runtime.getRuntime();
         return r.totalMemory() - r.freeMemory();

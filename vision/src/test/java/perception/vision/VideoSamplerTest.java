@@ -48,6 +48,28 @@ class VideoSamplerTest {
         assertEquals(5, sample(avi, 5).size());
     }
 
+    /** Corrupted MP4s: each is sampled or refused with a VisionException; FFmpeg never takes the JVM down. */
+    @Test
+    void survivesCorruptedVideos() throws Exception {
+        Path mp4 = dir.resolve("seed.mp4");
+        TestVideos.mp4(mp4, 10, 1, 5);
+        byte[] seed = Files.readAllBytes(mp4);
+        java.util.Random random = new java.util.Random(3);
+        int sampled = 0, refused = 0;
+        for (int i = 0; i < 40; i++) {
+            Path bad = dir.resolve("bad" + i + ".mp4");
+            Files.write(bad, ImageDecoderTest.mutate(seed, random));
+            try {
+                sample(bad, 5);
+                sampled++;
+            } catch (VisionException e) {
+                refused++;
+            }
+        }
+        assertEquals(40, sampled + refused);
+        assertEquals(5, sample(mp4, 5).size(), "still works afterwards");
+    }
+
     @Test
     void refusesNonVideo() throws Exception {
         Path text = dir.resolve("notes.mp4");

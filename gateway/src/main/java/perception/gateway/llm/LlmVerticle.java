@@ -2,16 +2,49 @@ package perception.gateway.llm;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import perception.gateway.Bus;
 import perception.gateway.GatewayConfig;
 import perception.gateway.GatewayContext;
+import perception.gateway.ModelLoader;
+import perception.llm.Cancellation;
+import perception.llm.ChatModel;
+import perception.llm.ChatRequest;
+import perception.llm.ChatResult;
+import perception.llm.LlmException;
+import perception.llm.embedded.EmbeddedChatModel;
+import perception.llm.fusion.Fusion;
+import perception.llm.remote.RemoteChatModel;
+import perception.llm.remote.RemoteConfig;
 
 /**
  * The brain: picks the chat backend from the configuration (remote OpenAI-compatible server, or
- * the embedded ONNX model when it has been fetched) and serves it on the bus.
+ * the embedded ONNX model when it has been fetched) and serves it on {@link Bus#GENERATE}. A
+ * request is acknowledged at once; the generation runs on the "llm" worker pool and streams
+ * {@code {text}} pieces, then {@code {done}} or {@code {error}}, to the request's
+ * {@code stream_to} address. {@link #CANCEL} with the request id stops it between two tokens.
  */
 public final class LlmVerticle extends VerticleBase {
+    private static final Logger log = LoggerFactory.getLogger(LlmVerticle.class);
+    /** Body: the request id to cancel. */
+    public static final String CANCEL = Bus.GENERATE + ".cancel";
+    static final String NO_MODEL = "No language model is configured: run ./gateway models fetch smolvlm (then restart), "
+            + "or set GATEWAY_LLM_URL to an OpenAI-compatible server (e.g. http://localhost:11434/v1 for Ollama).";
+
     private final GatewayContext context;
+    private final Map<String, Cancellation> running = new ConcurrentHashMap<>();
+    private volatile ChatModel model;
+    private MessageConsumer<JsonObject> generate;
+    private MessageConsumer<String> cancel;
 
     public LlmVerticle(GatewayContext context) {
         this.context = context;
@@ -27,6 +60,105 @@ public final class LlmVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return Future.succeededFuture();
+        GatewayConfig config = context.config();
+        String backend = backend(config);
+        Future<ChatModel> loaded;
+        switch (backend) {
+            case "remote" -> {
+                RemoteChatModel remote = new RemoteChatModel(RemoteConfig.of(config.llmUrl(), config.llmApiKey(), config.llmModel())
+                        .withVision(config.llmVision()));
+                String id = config.llmModel() != null ? config.llmModel() : "remote-llm";
+                context.models().expect(id, "chat");
+                context.models().loaded(id, "chat", 0, config.llmUrl());
+                loaded = Future.succeededFuture(remote);
+            }
+            case "embedded" -> {
+                Path dir = config.llmModelDir();
+                EmbeddedChatModel.Options options = new EmbeddedChatModel.Options(config.inferenceThreads(), true, config.maxImagePixels());
+                loaded = ModelLoader.load(context, dir.getFileName().toString(), "chat", dir,
+                        () -> EmbeddedChatModel.load(dir, options)).map(m -> (ChatModel) m);
+            }
+            default -> {
+                log.info("no LLM: {}", NO_MODEL);
+                loaded = Future.succeededFuture(null);
+            }
+        }
+        return loaded.onSuccess(m -> {
+            model = m;
+            generate = vertx.eventBus().consumer(Bus.GENERATE, this::generate);
+            cancel = vertx.eventBus().consumer(CANCEL, msg -> {
+                Cancellation c = running.get(msg.body());
+                if (c != null) c.cancel();
+            });
+        });
     }
+
+    private void generate(Message<JsonObject> message) {
+        ChatModel m = model;
+        if (m == null) {
+            message.fail(503, NO_MODEL);
+            return;
+        }
+        JsonObject body = message.body();
+        String id = body.getString("id");
+        String streamTo = body.getString("stream_to");
+        ChatRequest request;
+        try {
+            request = BusChat.toRequest(body);
+        } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+            message.fail(400, "invalid request: " + e.getMessage());
+            return;
+        }
+        message.reply(new JsonObject().put("accepted", id).put("model", m.id()));
+        Cancellation cancellation = new Cancellation();
+        running.put(id, cancellation);
+        long t0 = System.nanoTime();
+        context.pool("llm").executeBlocking(() -> {
+            ChatRequest fused = request.withMessages(Fusion.prepare(request.messages(), new Fusion.Target(m.acceptsImages(),
+                    m::countTokens, m.contextLength() > 0 ? Math.max(16, m.contextLength() * 3 / 4) : 0, 1100,
+                    new VisionDescriber(context))));
+            return m.chat(fused, text -> vertx.eventBus().send(streamTo, new JsonObject().put("text", text)), cancellation);
+        }, false).onComplete(r -> {
+            running.remove(id);
+            context.inferenceTimer("llm").record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+            if (r.succeeded()) {
+                ChatResult result = r.result();
+                context.meters().counter("perception.llm.generations", "finish", result.finishReason().wireName()).increment();
+                vertx.eventBus().send(streamTo, BusChat.done(m.id(), result));
+            } else {
+                vertx.eventBus().send(streamTo, errorJson(r.cause()));
+            }
+        });
+    }
+
+    static JsonObject errorJson(Throwable t) {
+        if (t instanceof LlmException e) {
+            String type = e.status() == 400 ? "invalid_request_error" : e.status() >= 500 && e.status() != 500 ? "upstream_error" : "server_error";
+            if (e.status() >= 500 && e.status() != 500) log.warn("LLM backend failed: {}", e.getMessage());
+            else if (e.status() == 500) log.error("LLM failed", e);
+            return BusChat.error(e.status(), type, e.code(), e.getMessage());
+        }
+        if (t instanceof IllegalArgumentException) return BusChat.error(400, "invalid_request_error", "invalid_request", t.getMessage());
+        log.error("LLM generation failed", t);
+        return BusChat.error(500, "server_error", "internal_error", "Internal error: " + t.getClass().getSimpleName() + ". The gateway log has the details.");
+    }
+
+    /** The loaded chat model, or null (for /v1/models and tests). */
+    public ChatModel model() {
+        return model;
+    }
+
+    @Override
+    public Future<?> stop() {
+        running.values().forEach(Cancellation::cancel);
+        Future<Void> a = generate == null ? Future.succeededFuture() : generate.unregister();
+        Future<Void> b = cancel == null ? Future.succeededFuture() : cancel.unregister();
+        return Future.all(a, b).eventually(() -> context.pool("model-loading").executeBlocking(() -> {
+            ChatModel m = model;
+            model = null;
+            if (m != null) m.close();
+            return null;
+        }, false));
+    }
+
 }

@@ -60,6 +60,7 @@ public final class SpeechVerticle extends VerticleBase {
     private SileroVad vad;
     private AudioDecoder decoder;
     private long reaper = -1;
+    private TurnService turns;
 
     public SpeechVerticle(GatewayContext context) {
         this.context = context;
@@ -96,6 +97,10 @@ public final class SpeechVerticle extends VerticleBase {
                     bus.<Buffer>consumer(Bus.TRANSCRIBE, this::transcribe);
                     bus.<JsonObject>consumer(Bus.SYNTHESISE, this::synthesise);
                     bus.<JsonObject>consumer(STREAM_OPEN, this::openStream);
+                    turns = new TurnService(context, vertx, transcriber, vad);
+                    turns.register();
+                    io.micrometer.core.instrument.Gauge.builder("perception.speech.sessions", sessions, Map::size)
+                            .description("open streaming recognition sessions").register(context.meters());
                     reaper = vertx.setPeriodic(SESSION_IDLE_MS / 4, id -> reapIdleSessions());
                 });
     }
@@ -104,6 +109,7 @@ public final class SpeechVerticle extends VerticleBase {
     public Future<?> stop() throws Exception {
         if (reaper >= 0) vertx.cancelTimer(reaper);
         sessions.values().forEach(s -> s.session.close());
+        if (turns != null) turns.closeAll();
         sessions.clear();
         if (transcriber != null) transcriber.close();
         if (synthesizer != null) synthesizer.close();

@@ -33,8 +33,9 @@ final class SynthesisRoute {
     }
 
     void handle(RoutingContext ctx) {
-        JsonObject body = ctx.body().asJsonObject(); // malformed JSON -> DecodeException -> 400
-        if (body == null) throw ApiError.badRequest("invalid_request", "send a JSON body: {\"model\":\"tts-1\",\"input\":\"Hello\",\"voice\":\"alloy\"}");
+        Buffer raw = ctx.body().buffer();
+        Object parsed = raw == null || raw.length() == 0 ? null : io.vertx.core.json.Json.decodeValue(raw); // malformed -> DecodeException -> 400
+        if (!(parsed instanceof JsonObject body)) throw ApiError.badRequest("invalid_request", "send a JSON body: {\"model\":\"tts-1\",\"input\":\"Hello\",\"voice\":\"alloy\"}");
         Object input = body.getValue("input");
         if (!(input instanceof String text) || text.isBlank()) throw ApiError.badParam("input", "'input' must be a non-empty string: the text to speak");
         if (text.length() > MAX_INPUT) throw ApiError.badParam("input", "'input' is " + text.length() + " characters; the limit is " + MAX_INPUT + ": split the text");

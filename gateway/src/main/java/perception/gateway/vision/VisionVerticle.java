@@ -1,19 +1,43 @@
 package perception.gateway.vision;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import perception.gateway.Bus;
 import perception.gateway.GatewayContext;
 import perception.gateway.ModelLoader;
+import perception.vision.Describer;
+import perception.vision.FaceDetector;
+import perception.vision.Frame;
+import perception.vision.ImageDecoder;
+import perception.vision.ObjectDetector;
+import perception.vision.OnnxModel;
+import perception.vision.SceneChangeDetector;
+import perception.vision.TextDetector;
+import perception.vision.TextReader;
+import perception.vision.TextRecognizer;
+import perception.vision.VideoAnalyzer;
+import perception.vision.VideoSampler;
+import perception.vision.Vision;
 
-/** The eyes: loads the enabled vision analyzers' ONNX models and serves them on the bus. */
+/**
+ * The eyes: loads the enabled analyzers' models and serves {@link Bus#ANALYSE}: {@link AnalyseImage}
+ * and {@link AnalyseVideo} requests, decoded and analysed on the "vision" worker pool (unordered,
+ * so requests run in parallel on the shared ONNX sessions).
+ */
 public final class VisionVerticle extends VerticleBase {
+    private static final Logger log = LoggerFactory.getLogger(VisionVerticle.class);
+    /** Most frames one video request may sample, whatever its length and fps. */
+    static final int MAX_VIDEO_SAMPLES = 600;
+
     private final GatewayContext context;
-    private final List<OrtSession> sessions = new ArrayList<>();
+    private volatile Vision vision;
+    private MessageConsumer<Object> consumer;
 
     public VisionVerticle(GatewayContext context) {
         this.context = context;
@@ -21,31 +45,71 @@ public final class VisionVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        var analyzers = context.config().analyzers();
+        VisionCodecs.register(vertx);
+        Set<String> analyzers = context.config().analyzers();
         Path dir = context.config().modelsDir();
-        List<Future<?>> loads = new ArrayList<>();
-        if (analyzers.contains("objects")) loads.add(session("yolox-nano", "object-detection", dir.resolve("yolox/yolox_nano.onnx")));
-        if (analyzers.contains("faces")) loads.add(session("blazeface", "face-detection", dir.resolve("blazeface/face_detection_back_256x256.onnx")));
-        if (analyzers.contains("text")) {
-            loads.add(session("ppocr-v4-det", "text-detection", dir.resolve("ppocr/det.onnx")));
-            loads.add(session("ppocr-v4-rec", "text-recognition", dir.resolve("ppocr/rec.onnx")));
-        }
-        return Future.all(loads);
+        int threads = 0;
+        Future<ObjectDetector> objects = analyzers.contains("objects")
+                ? ModelLoader.load(context, "yolox-nano", "object-detection", dir.resolve("yolox/yolox_nano.onnx"),
+                        () -> new ObjectDetector(OnnxModel.load("yolox-nano", dir.resolve("yolox/yolox_nano.onnx"), threads)))
+                : Future.succeededFuture();
+        Future<FaceDetector> faces = analyzers.contains("faces")
+                ? ModelLoader.load(context, "blazeface", "face-detection", dir.resolve("blazeface/face_detection_back_256x256.onnx"),
+                        () -> new FaceDetector(OnnxModel.load("blazeface", dir.resolve("blazeface/face_detection_back_256x256.onnx"), threads), 256))
+                : Future.succeededFuture();
+        Future<TextReader> text = analyzers.contains("text")
+                ? ModelLoader.load(context, "ppocr-v4", "text-recognition", dir.resolve("ppocr/rec.onnx"), () -> new TextReader(
+                        new TextDetector(OnnxModel.load("ppocr-v4", dir.resolve("ppocr/det.onnx"), threads)),
+                        new TextRecognizer(OnnxModel.load("ppocr-v4", dir.resolve("ppocr/rec.onnx"), threads), dir.resolve("ppocr/keys.txt"), 6)))
+                : Future.succeededFuture();
+        return Future.all(objects, faces, text).onSuccess(all -> {
+            vision = new Vision(objects.result(), faces.result(), text.result());
+            consumer = vertx.eventBus().consumer(Bus.ANALYSE, this::handle);
+            log.info("vision ready: analyzers {}", vision.available());
+        });
     }
 
-    private Future<OrtSession> session(String id, String task, Path file) {
-        return ModelLoader.load(context, id, task, file,
-                () -> OrtEnvironment.getEnvironment().createSession(file.toString(), new OrtSession.SessionOptions()))
-                .onSuccess(s -> {
-                    synchronized (sessions) {
-                        sessions.add(s);
-                    }
-                });
+    private void handle(Message<Object> message) {
+        Object body = message.body();
+        context.pool("vision").executeBlocking(() -> {
+            if (body instanceof AnalyseImage job) return analyse(job);
+            if (body instanceof AnalyseVideo job) {
+                return new VideoAnalyzer(vision, new VideoSampler(context.config().maxImagePixels(), MAX_VIDEO_SAMPLES), 0.25)
+                        .analyse(Path.of(job.path()), job.fps(), job.analyzers());
+            }
+            throw new IllegalArgumentException("unknown vision request " + (body == null ? "null" : body.getClass().getSimpleName()));
+        }, false).onComplete(r -> {
+            if (r.succeeded()) {
+                message.reply(r.result());
+            } else {
+                if (!(r.cause() instanceof perception.vision.VisionException) && !(r.cause() instanceof IllegalArgumentException)) {
+                    log.error("vision request failed", r.cause());
+                }
+                VisionErrors.fail(message, r.cause());
+            }
+        });
+    }
+
+    private ImageResult analyse(AnalyseImage job) {
+        long t0 = System.nanoTime();
+        Frame frame = new ImageDecoder(context.config().maxImagePixels()).decode(job.bytes());
+        double decodeMs = (System.nanoTime() - t0) / 1e6;
+        SceneChangeDetector.Change change = job.changes() == null ? null : job.changes().next(frame);
+        var analysis = vision.analyse(frame, job.analyzers());
+        context.inferenceTimer("vision").record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+        return new ImageResult(analysis, job.describe() ? Describer.describe(analysis) : null, change, decodeMs);
+    }
+
+    /** The analyzers this gateway can run: the loaded ones plus scene statistics. */
+    Set<String> available() {
+        return vision == null ? Set.of() : vision.available();
     }
 
     @Override
-    public Future<?> stop() throws Exception {
-        for (OrtSession s : sessions) s.close();
-        return Future.succeededFuture();
+    public Future<?> stop() {
+        Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+        return unregistered.onComplete(v -> {
+            if (vision != null) vision.close();
+        });
     }
 }

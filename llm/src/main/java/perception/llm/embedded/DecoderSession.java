@@ -106,12 +106,18 @@ public final class DecoderSession implements AutoCloseable {
     /** KV cache of one generation: the present tensors of the last run, fed back as past. */
     public final class Cache implements AutoCloseable {
         private int length;
+        private long runNanos;
         private OrtSession.Result last;
         private final OnnxTensor[] past = new OnnxTensor[pastNames.size()];
         private final List<OnnxTensor> empties = new ArrayList<>();
 
         public int length() {
             return length;
+        }
+
+        /** Time spent inside OrtSession.run for this generation so far. */
+        public long runNanos() {
+            return runNanos;
         }
 
         @Override
@@ -167,7 +173,9 @@ public final class DecoderSession implements AutoCloseable {
                 }
                 in.put(pastNames.get(i), p);
             }
+            long t0 = System.nanoTime();
             OrtSession.Result result = session.run(in);
+            cache.runNanos += System.nanoTime() - t0;
             float[] logits = lastRow(result.get("logits").orElseThrow());
             OrtSession.Result previous = cache.last;
             for (int i = 0; i < presentNames.size(); i++) {
@@ -211,7 +219,9 @@ public final class DecoderSession implements AutoCloseable {
         OnnxTensor t = (OnnxTensor) value;
         long[] shape = t.getInfo().getShape();
         int vocab = (int) shape[shape.length - 1];
-        FloatBuffer all = t.getFloatBuffer();
+        // float32: one copy of the native buffer viewed as floats (getFloatBuffer copies twice)
+        FloatBuffer all = t.getInfo().type == OnnxJavaType.FLOAT
+                ? t.getByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer() : t.getFloatBuffer();
         float[] row = new float[vocab];
         all.position(all.limit() - vocab);
         all.get(row);

@@ -31,8 +31,15 @@ public final class EmbeddedChatModel implements ChatModel {
     /** Weight files in order of preference when several variants were fetched. */
     static final List<String> SUFFIXES = List.of("", "_fp16", "_int8", "_quantized", "_uint8", "_q4", "_q4f16", "_bnb4");
 
-    /** Load options: ONNX Runtime threads per session, and (tests only) whether the KV cache is used. */
-    public record Options(int threads, boolean useCache) {
+    /**
+     * Load options: ONNX Runtime threads per session, whether the KV cache is used (false only in
+     * tests, to prove it changes nothing), and the largest image accepted, in pixels.
+     */
+    public record Options(int threads, boolean useCache, long maxImagePixels) {
+        public Options(int threads, boolean useCache) {
+            this(threads, useCache, 40_000_000L);
+        }
+
         public static Options defaults() {
             return new Options(Math.max(1, Runtime.getRuntime().availableProcessors()), true);
         }
@@ -81,6 +88,9 @@ public final class EmbeddedChatModel implements ChatModel {
             OrtSession.SessionOptions so = new OrtSession.SessionOptions();
             so.setIntraOpNumThreads(options.threads());
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // no busy-waiting ORT workers between tokens: on a shared machine they would steal the
+            // cores the sampling/detokenising thread and the other senses need
+            so.addConfigEntry("session.intra_op.allow_spinning", "0");
             DecoderSession decoder = new DecoderSession(env, env.createSession(decoderFile.toString(), so), config);
             OrtSession vision = null, embed = null;
             ImageProcessor processor = null;
@@ -180,10 +190,24 @@ public final class EmbeddedChatModel implements ChatModel {
         return new Prompt(text, tokenizer.encode(text), frames);
     }
 
+    /**
+     * A result with where the time went: the decode loop (after the first token) in wall time and
+     * inside ONNX Runtime; their difference per step is this runtime's own overhead per token.
+     */
+    public record Timed(ChatResult result, double decodeWallMillis, double decodeOrtMillis, int decodeSteps) {
+        public double overheadMillisPerToken() {
+            return decodeSteps == 0 ? 0 : (decodeWallMillis - decodeOrtMillis) / decodeSteps;
+        }
+    }
+
     @Override
     public ChatResult chat(ChatRequest request, TokenListener listener, Cancellation cancellation) {
+        return chatTimed(request, listener, cancellation).result();
+    }
+
+    public Timed chatTimed(ChatRequest request, TokenListener listener, Cancellation cancellation) {
         long t0 = System.nanoTime();
-        Prompt prompt = prompt(request.messages(), 40_000_000L);
+        Prompt prompt = prompt(request.messages(), options.maxImagePixels());
         int context = config.contextLength() > 0 ? config.contextLength() : Integer.MAX_VALUE;
         if (prompt.ids().length >= context) {
             throw new LlmException(400, "context_length_exceeded", "the prompt is " + prompt.ids().length + " tokens but model "
@@ -204,7 +228,7 @@ public final class EmbeddedChatModel implements ChatModel {
     }
 
     /** The decoding loop: sample, stop on EOS / stop string / max tokens / cancellation, stream text. */
-    private ChatResult generate(LanguageModel lm, long[] ids, List<ImageProcessor.Frames> frames, ChatRequest request, int max,
+    private Timed generate(LanguageModel lm, long[] ids, List<ImageProcessor.Frames> frames, ChatRequest request, int max,
                                 TokenListener listener, Cancellation cancellation, long t0) throws OrtException {
         Sampler sampler = new Sampler(request.sampling());
         Sampler.TokenSet seen = new Sampler.TokenSet();
@@ -216,8 +240,11 @@ public final class EmbeddedChatModel implements ChatModel {
         FinishReason finish = FinishReason.LENGTH;
         double firstMillis = 0;
         int produced = 0;
-        if (cancellation.isCancelled()) return new ChatResult("", FinishReason.CANCELLED, ids.length, 0, 0, 0);
+        if (cancellation.isCancelled()) return new Timed(new ChatResult("", FinishReason.CANCELLED, ids.length, 0, 0, 0), 0, 0, 0);
         float[] logits = lm.prefill(ids, frames);
+        long loopStart = System.nanoTime();
+        long prefillOrt = lm.ortNanos();
+        int steps = 0;
         while (produced < max) {
             if (cancellation.isCancelled()) {
                 finish = FinishReason.CANCELLED;
@@ -246,13 +273,16 @@ public final class EmbeddedChatModel implements ChatModel {
                 break;
             }
             logits = lm.step(token);
+            steps++;
         }
+        long loopEnd = System.nanoTime();
         String rest = stops.flush();
         if (!rest.isEmpty()) {
             text.append(rest);
             listener.onText(rest);
         }
-        return new ChatResult(text.toString(), finish, ids.length, produced, firstMillis, (System.nanoTime() - t0) / 1e6);
+        ChatResult result = new ChatResult(text.toString(), finish, ids.length, produced, firstMillis, (System.nanoTime() - t0) / 1e6);
+        return new Timed(result, (loopEnd - loopStart) / 1e6, (lm.ortNanos() - prefillOrt) / 1e6, steps);
     }
 
     /** Greedy ids after a raw prompt of ids (tests and benchmarks); stops at EOS or maxTokens. */

@@ -12,6 +12,9 @@ interface LanguageModel extends AutoCloseable {
     /** Runs one new token; returns its logits. */
     float[] step(long token) throws OrtException;
 
+    /** Nanoseconds spent inside ONNX Runtime's run calls so far (all sessions of this generation). */
+    long ortNanos();
+
     @Override
     void close();
 }

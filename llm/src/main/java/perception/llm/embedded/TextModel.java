@@ -33,9 +33,17 @@ final class TextModel implements LanguageModel {
         if (useCache) return decoder.forward(cache, new long[] {token}, null, 0);
         sequence = Arrays.copyOf(sequence, sequence.length + 1);
         sequence[sequence.length - 1] = token;
+        previousCaches += cache.runNanos();
         cache.close();
         cache = decoder.newCache();
         return decoder.forward(cache, sequence, null, 0);
+    }
+
+    private long previousCaches;
+
+    @Override
+    public long ortNanos() {
+        return previousCaches + cache.runNanos();
     }
 
     @Override

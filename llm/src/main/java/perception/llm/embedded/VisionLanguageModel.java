@@ -67,7 +67,7 @@ final class VisionLanguageModel implements LanguageModel {
 
     private Embedded embed(long[] ids) throws OrtException {
         try (OnnxTensor in = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {1, ids.length});
-             OrtSession.Result r = embed.run(Map.of("input_ids", in))) {
+             OrtSession.Result r = timed(() -> embed.run(Map.of("input_ids", in)))) {
             OnnxTensor out = (OnnxTensor) r.get(0);
             long[] shape = out.getInfo().getShape();
             FloatBuffer b = out.getFloatBuffer();
@@ -90,7 +90,7 @@ final class VisionLanguageModel implements LanguageModel {
                      new long[] {1, frames.count(), t, t}, OnnxJavaType.BOOL)) {
             Map<String, OnnxTensor> in = vision.getInputInfo().containsKey("pixel_attention_mask")
                     ? Map.of("pixel_values", pixels, "pixel_attention_mask", mask) : Map.of("pixel_values", pixels);
-            try (OrtSession.Result r = vision.run(in)) {
+            try (OrtSession.Result r = timed(() -> vision.run(in))) {
                 FloatBuffer b = ((OnnxTensor) r.get("image_features").orElse(r.get(0))).getFloatBuffer();
                 float[] out = new float[b.remaining()];
                 b.get(out);
@@ -98,6 +98,26 @@ final class VisionLanguageModel implements LanguageModel {
                 return out;
             }
         }
+    }
+
+    private long otherNanos;
+
+    private interface Run {
+        OrtSession.Result run() throws OrtException;
+    }
+
+    private OrtSession.Result timed(Run run) throws OrtException {
+        long t0 = System.nanoTime();
+        try {
+            return run.run();
+        } finally {
+            otherNanos += System.nanoTime() - t0;
+        }
+    }
+
+    @Override
+    public long ortNanos() {
+        return otherNanos + cache.runNanos();
     }
 
     private static byte[] toBytes(boolean[] b) {

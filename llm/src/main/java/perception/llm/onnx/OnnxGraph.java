@@ -146,6 +146,45 @@ public final class OnnxGraph {
         return this;
     }
 
+    /** An initializer given as raw little-endian bytes (large weights: no extra copies). */
+    public String constRaw(Type type, byte[] raw, long... dims) {
+        return initializer(type, raw, dims);
+    }
+
+    /**
+     * Writes the model to a file, streaming the initializers one by one, so models of hundreds of
+     * megabytes are not copied into one array (protobuf fields may come in any order).
+     */
+    public void writeModel(java.nio.file.Path file) throws java.io.IOException {
+        Protobuf g = graphProtoWithout();
+        long graphLen = g.toBytes().length;
+        for (Protobuf i : initializers) graphLen += fieldSize(5, i.size());
+        Protobuf head = new Protobuf().varint(1, 8).string(2, "perception-llm-testmodel")
+                .message(8, new Protobuf().string(1, "").varint(2, 17));
+        try (var out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file), 1 << 20)) {
+            out.write(head.toBytes());
+            out.write(Protobuf.header(7, graphLen));
+            out.write(g.toBytes());
+            for (Protobuf i : initializers) {
+                out.write(Protobuf.header(5, i.size()));
+                i.writeTo(out);
+            }
+        }
+    }
+
+    private static long fieldSize(int field, long len) {
+        return Protobuf.header(field, len).length + len;
+    }
+
+    private Protobuf graphProtoWithout() {
+        Protobuf g = new Protobuf();
+        for (Protobuf n : nodes) g.message(1, n);
+        g.string(2, name);
+        for (Protobuf i : inputs) g.message(11, i);
+        for (Protobuf o : outputs) g.message(12, o);
+        return g;
+    }
+
     Protobuf graphProto() {
         Protobuf g = new Protobuf();
         for (Protobuf n : nodes) g.message(1, n);

@@ -44,6 +44,22 @@ final class Protobuf {
         return bytes(field, packed.toBytes());
     }
 
+    int size() {
+        return out.size();
+    }
+
+    void writeTo(java.io.OutputStream o) throws java.io.IOException {
+        out.writeTo(o);
+    }
+
+    /** Tag and length of a length-delimited field. */
+    static byte[] header(int field, long length) {
+        Protobuf p = new Protobuf();
+        p.tag(field, 2);
+        p.raw(length);
+        return p.toBytes();
+    }
+
     byte[] toBytes() {
         return out.toByteArray();
     }

@@ -56,6 +56,21 @@ class TinyModelTest {
         }
     }
 
+    @Test
+    void realLlamaArchitectureGivesTheSameAnswerCachedAndUncached() throws Exception {
+        Path folder = TestModelFolder.writeRandomLlama(dir.resolve("llama"), perception.llm.onnx.testmodel.RandomLlama.Shape.TINY, 7);
+        long[] prompt = {257, 'h', 'e', 'l', 'l', 'o', 258, 10, 257, 'a'};
+        long[] cached, uncached;
+        try (EmbeddedChatModel m = EmbeddedChatModel.load(folder, new EmbeddedChatModel.Options(1, true))) {
+            cached = m.generateIds(prompt, 16, new Cancellation());
+        }
+        try (EmbeddedChatModel m = EmbeddedChatModel.load(folder, new EmbeddedChatModel.Options(1, false))) {
+            uncached = m.generateIds(prompt, 16, new Cancellation());
+        }
+        assertArrayEquals(uncached, cached);
+        assertEquals(true, java.util.Arrays.stream(cached).distinct().count() > 1, java.util.Arrays.toString(cached));
+    }
+
     static long[] reference(long[] prompt, int n) {
         double[] seq = new double[prompt.length + n];
         for (int i = 0; i < prompt.length; i++) seq[i] = prompt[i];

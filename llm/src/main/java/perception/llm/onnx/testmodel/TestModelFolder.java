@@ -48,6 +48,16 @@ public final class TestModelFolder {
     private TestModelFolder() {
     }
 
+    /** {@code TestModelFolder DIR [TEXT_CHECKSUM|TEXT_CHECKSUM_MERGED_FP16|TEXT_PLUS_ONE|VLM]}: writes a folder for --llm-model-dir. */
+    public static void main(String[] args) {
+        if (args.length < 1) {
+            System.err.println("usage: TestModelFolder DIR [" + java.util.Arrays.toString(Kind.values()) + "]");
+            System.exit(2);
+        }
+        Kind kind = args.length > 1 ? Kind.valueOf(args[1]) : Kind.TEXT_CHECKSUM;
+        System.out.println("wrote " + write(Path.of(args[0]), kind).toAbsolutePath() + " (" + kind + ")");
+    }
+
     public static List<String> vlmSpecials() {
         List<String> s = new ArrayList<>(List.of("<|endoftext|>", "<|im_start|>", "<end_of_utterance>",
                 "<fake_token_around_image>", "<global-img>", "<image>"));
@@ -122,8 +132,39 @@ public final class TestModelFolder {
         }
     }
 
+    /**
+     * A folder around a random-weight Llama ({@link RandomLlama}) with a byte-level tokenizer padded
+     * to the model's vocabulary and the ChatML template: for benchmarks of the whole chat path.
+     */
+    public static Path writeRandomLlama(Path dir, RandomLlama.Shape shape, long seed) {
+        try {
+            Files.createDirectories(dir.resolve("onnx"));
+            RandomLlama.write(dir.resolve("onnx/model.onnx"), shape, seed);
+            int eos = 256 + TEXT_SPECIALS.indexOf("<|im_end|>");
+            ObjectNode config = JSON.createObjectNode().put("model_type", "llama").put("vocab_size", shape.vocab())
+                    .put("hidden_size", shape.hidden()).put("num_hidden_layers", shape.layers())
+                    .put("num_attention_heads", shape.heads()).put("num_key_value_heads", shape.kvHeads())
+                    .put("head_dim", shape.headDim()).put("intermediate_size", shape.intermediate())
+                    .put("max_position_embeddings", shape.maxPositions()).put("eos_token_id", eos);
+            config.putArray("architectures").add("LlamaForCausalLM");
+            write(dir.resolve("config.json"), config);
+            write(dir.resolve("generation_config.json"), JSON.createObjectNode().put("bos_token_id", 256).put("eos_token_id", eos));
+            write(dir.resolve("tokenizer.json"), tokenizerJson(TEXT_SPECIALS, shape.vocab()));
+            write(dir.resolve("tokenizer_config.json"), JSON.createObjectNode().put("bos_token", "<|endoftext|>")
+                    .put("eos_token", "<|im_end|>").put("chat_template", CHATML_TEMPLATE));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Byte-level BPE with one token per byte (id = byte value) and the given added special tokens. */
     static ObjectNode tokenizerJson(List<String> specials) {
+        return tokenizerJson(specials, 0);
+    }
+
+    /** As above, padded with plain filler tokens ("t259", ...) up to vocabSize (for models with big vocabularies). */
+    static ObjectNode tokenizerJson(List<String> specials, int vocabSize) {
         ObjectNode root = JSON.createObjectNode().put("version", "1.0");
         root.putNull("truncation");
         root.putNull("padding");
@@ -147,6 +188,7 @@ public final class TestModelFolder {
         ObjectNode vocab = model.putObject("vocab");
         char[] map = byteToUnicode();
         for (int b = 0; b < 256; b++) vocab.put(String.valueOf(map[b]), b);
+        for (int id = 256 + specials.size(); id < vocabSize; id++) vocab.put("t" + id, id);
         model.putArray("merges");
         return root;
     }

@@ -1,0 +1,104 @@
+package perception.gateway.realtime;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * The items of one realtime conversation, kept as chat messages for the model: user
+ * transcripts, typed text and images, and what the assistant actually said. The oldest items go
+ * first once there are more than {@code maxItems}; the LLM side trims to its token budget.
+ */
+final class Conversation {
+    private record Item(String id, JsonObject message) {
+    }
+
+    private final int maxItems;
+    private final Deque<Item> items = new ArrayDeque<>();
+
+    Conversation(int maxItems) {
+        this.maxItems = maxItems;
+    }
+
+    String lastId() {
+        return items.isEmpty() ? null : items.peekLast().id();
+    }
+
+    String previousId(JsonObject created) {
+        String previous = null;
+        for (Item i : items) {
+            if (i.id().equals(created.getString("id"))) return previous;
+            previous = i.id();
+        }
+        return previous;
+    }
+
+    void addUserTranscript(String itemId, String transcript) {
+        add(new Item(itemId, text("user", transcript)));
+    }
+
+    void addAssistant(String itemId, String text) {
+        add(new Item(itemId, text("assistant", text)));
+    }
+
+    /**
+     * A conversation.item.create from the client: a message with input_text / input_image
+     * (data URL) parts, or text parts of an assistant/system message. Returns the item as created.
+     */
+    JsonObject addClientItem(JsonObject item) {
+        String type = item.getString("type", "message");
+        if (!type.equals("message")) throw new IllegalArgumentException("item.type '" + type + "' is not supported: send a message item");
+        String role = item.getValue("role") instanceof String r ? r : "";
+        if (!role.equals("user") && !role.equals("assistant") && !role.equals("system")) {
+            throw new IllegalArgumentException("item.role must be user, assistant or system");
+        }
+        if (!(item.getValue("content") instanceof JsonArray content) || content.isEmpty()) {
+            throw new IllegalArgumentException("item.content must be a non-empty array of parts");
+        }
+        JsonArray parts = new JsonArray();
+        for (Object o : content) {
+            if (!(o instanceof JsonObject part)) throw new IllegalArgumentException("each content part must be an object");
+            switch (part.getString("type", "")) {
+                case "input_text", "text", "output_text" -> {
+                    if (!(part.getValue("text") instanceof String t)) throw new IllegalArgumentException("a text part needs \"text\"");
+                    parts.add(new JsonObject().put("text", t));
+                }
+                case "input_image" -> {
+                    Object url = part.getValue("image_url");
+                    if (!(url instanceof String u) || !u.startsWith("data:image/")) {
+                        throw new IllegalArgumentException("input_image needs \"image_url\" as a data URL (data:image/jpeg;base64,...)");
+                    }
+                    if (!role.equals("user")) throw new IllegalArgumentException("only user items may carry images");
+                    int comma = u.indexOf(";base64,");
+                    if (comma < 0) throw new IllegalArgumentException("input_image data URL must be base64 (data:image/jpeg;base64,...)");
+                    parts.add(new JsonObject().put("image", u.substring(comma + 8)).put("mime", u.substring(5, comma)));
+                }
+                default -> throw new IllegalArgumentException("content part type '" + part.getString("type") + "' is not supported: use input_text or input_image");
+            }
+        }
+        String id = item.getValue("id") instanceof String s && !s.isBlank() ? s : RealtimeEvents.id("item");
+        add(new Item(id, new JsonObject().put("role", role).put("parts", parts)));
+        return item.copy().put("id", id).put("object", "realtime.item").put("status", "completed");
+    }
+
+    /**
+     * Messages for the LLM verticle ({role, parts:[{text}|{image, mime}]}): instructions, and what the
+     * linked camera sees, first; then the items.
+     */
+    JsonArray toMessages(String instructions, String cameraView) {
+        String system = cameraView == null ? instructions : instructions + "\n\n" + cameraView;
+        JsonArray messages = new JsonArray().add(text("system", system));
+        items.forEach(i -> messages.add(i.message().copy()));
+        return messages;
+    }
+
+    private static JsonObject text(String role, String text) {
+        return new JsonObject().put("role", role).put("parts", new JsonArray().add(new JsonObject().put("text", text)));
+    }
+
+    private void add(Item item) {
+        items.addLast(item);
+        while (items.size() > maxItems) items.removeFirst();
+    }
+}

@@ -1,0 +1,304 @@
+package perception.gateway.realtime;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import perception.gateway.Bus;
+import perception.gateway.GatewayContext;
+import perception.speech.Pcm16;
+import perception.speech.Resampler;
+
+/**
+ * One client of GET /v1/realtime, speaking OpenAI's Realtime event protocol. Audio in is resampled
+ * to 16 kHz and sent to a turn-detection session of the speech verticle (Silero VAD + streaming
+ * Vosk), in order; when a turn ends its transcript becomes a user item and, with server VAD, a
+ * response: the LLM streams text, a sentence splitter hands each sentence to TTS, and the audio
+ * goes out paced. Speech that starts during a response cancels it (barge-in). All state lives on
+ * this socket's event loop; models are reached through the event bus only.
+ */
+final class RealtimeSession {
+    private static final Logger log = LoggerFactory.getLogger(RealtimeSession.class);
+    /** OpenAI's own limit for one input_audio_buffer.append. */
+    static final int MAX_APPEND_BYTES = 15 * 1024 * 1024;
+    /** History kept for the model, in items (the LLM side trims further to its token budget). */
+    static final int MAX_HISTORY_ITEMS = 40;
+    /** Audio frames waiting for the turn detector before the socket is paused. */
+    private static final int MAX_AUDIO_QUEUE = 16;
+
+    private final GatewayContext context;
+    private final ServerWebSocket ws;
+    private final String sessionId = RealtimeEvents.id("sess");
+    private SessionConfig config = new SessionConfig();
+    private final Conversation conversation = new Conversation(MAX_HISTORY_ITEMS);
+    private final RealtimeMetrics metrics;
+
+    private String turns;                 // bus address of the turn-detection session
+    private Future<?> audioTail = Future.succeededFuture();
+    private int audioQueued;
+    private Resampler resampler;
+    private String userItemId;            // the user item being spoken, between speech_started and final
+    private String lastTranscriptDelta = "";
+    private long speechStoppedNanos;
+    private Response response;            // the response in progress, or null
+    private boolean closed;
+
+    RealtimeSession(GatewayContext context, ServerWebSocket ws) {
+        this.context = context;
+        this.ws = ws;
+        this.metrics = RealtimeMetrics.of(context.meters());
+    }
+
+    void start() {
+        ws.textMessageHandler(this::onText);
+        ws.binaryMessageHandler(b -> send(RealtimeEvents.error("binary_not_supported",
+                "binary frames are not part of the Realtime protocol: send input_audio_buffer.append with base64 audio", null)));
+        ws.exceptionHandler(e -> log.debug("realtime socket error: {}", e.toString()));
+        ws.closeHandler(v -> close());
+        send(RealtimeEvents.event("session.created").put("session", config.toJson(sessionId)));
+    }
+
+    // ---- client events ----
+
+    private void onText(String text) {
+        if (closed) return;
+        JsonObject event;
+        try {
+            event = new JsonObject(text);
+        } catch (DecodeException | ClassCastException e) {
+            send(RealtimeEvents.error("invalid_json", "events must be JSON objects with a \"type\"", null));
+            return;
+        }
+        String eventId = event.getValue("event_id") instanceof String s ? s : null;
+        if (!(event.getValue("type") instanceof String type)) {
+            send(RealtimeEvents.error("missing_type", "the event has no \"type\"", eventId));
+            return;
+        }
+        try {
+            switch (type) {
+                case "session.update" -> sessionUpdate(event);
+                case "input_audio_buffer.append" -> append(event, eventId);
+                case "input_audio_buffer.commit" -> commit(eventId);
+                case "input_audio_buffer.clear" -> clear();
+                case "conversation.item.create" -> itemCreate(event);
+                case "response.create" -> responseCreate(event, eventId);
+                case "response.cancel" -> responseCancel(eventId);
+                default -> send(RealtimeEvents.error("unknown_event", "unknown event type '" + type + "'", eventId));
+            }
+        } catch (IllegalArgumentException e) {
+            send(RealtimeEvents.error("invalid_value", e.getMessage(), eventId));
+        }
+    }
+
+    private void sessionUpdate(JsonObject event) {
+        if (!(event.getValue("session") instanceof JsonObject s)) throw new IllegalArgumentException("session.update needs a \"session\" object");
+        SessionConfig next = config.copy();
+        boolean turnsChanged = next.apply(s); // throws before anything changed
+        config = next;
+        if (turnsChanged) {
+            resampler = null;
+            closeTurns();
+        }
+        send(RealtimeEvents.event("session.updated").put("session", config.toJson(sessionId)));
+    }
+
+    private void append(JsonObject event, String eventId) {
+        if (!(event.getValue("audio") instanceof String b64)) throw new IllegalArgumentException("input_audio_buffer.append needs \"audio\": base64 PCM16");
+        if (b64.length() > MAX_APPEND_BYTES * 4 / 3 + 4) throw new IllegalArgumentException("one append may carry at most 15 MB of audio");
+        byte[] pcm;
+        try {
+            pcm = Base64.getDecoder().decode(b64);
+        } catch (IllegalArgumentException e) {
+            send(RealtimeEvents.error("invalid_audio", "\"audio\" is not valid base64", eventId));
+            return;
+        }
+        if (pcm.length % 2 != 0) {
+            send(RealtimeEvents.error("invalid_audio", "PCM16 audio needs an even number of bytes, got " + pcm.length, eventId));
+            return;
+        }
+        if (pcm.length == 0) return;
+        if (resampler == null) resampler = new Resampler(config.inputRate, 16000);
+        float[] at16k = resampler.process(Pcm16.decode(pcm, 0, pcm.length));
+        Buffer chunk = Buffer.buffer(Pcm16.encode(at16k, 0, at16k.length));
+        if (++audioQueued > MAX_AUDIO_QUEUE) ws.pause(); // the client sends faster than we recognise
+        audioTail = audioTail.transform(x -> closed ? Future.succeededFuture() : turnRequest(chunk).onSuccess(this::onTurnEvents))
+                .transform(r -> {
+                    if (r.failed()) send(RealtimeEvents.error("transcription_failed", String.valueOf(r.cause().getMessage()), eventId));
+                    if (--audioQueued <= MAX_AUDIO_QUEUE / 2) ws.resume();
+                    return Future.succeededFuture();
+                });
+    }
+
+    private void commit(String eventId) {
+        audioTail = audioTail.transform(x -> {
+            if (turns == null) {
+                send(RealtimeEvents.error("input_audio_buffer_commit_empty", "nothing to commit: append audio first", eventId));
+                return Future.succeededFuture();
+            }
+            if (userItemId == null) userItemId = RealtimeEvents.id("item");
+            speechStoppedNanos = System.nanoTime();
+            committed();
+            return turnRequest(new JsonObject().put("commit", 1)).onSuccess(this::onTurnEvents);
+        }).transform(r -> Future.succeededFuture());
+    }
+
+    private void clear() {
+        audioTail = audioTail.transform(x -> (turns == null ? Future.succeededFuture() : turnRequest(new JsonObject().put("clear", 1)))
+                .onComplete(r -> {
+                    userItemId = null;
+                    send(RealtimeEvents.event("input_audio_buffer.cleared"));
+                }));
+    }
+
+    private void itemCreate(JsonObject event) {
+        if (!(event.getValue("item") instanceof JsonObject item)) throw new IllegalArgumentException("conversation.item.create needs an \"item\" object");
+        JsonObject created = conversation.addClientItem(item);
+        send(RealtimeEvents.event("conversation.item.created").put("previous_item_id", conversation.previousId(created)).put("item", created));
+    }
+
+    private void responseCreate(JsonObject event, String eventId) {
+        if (response != null) {
+            send(RealtimeEvents.error("conversation_already_has_active_response", "a response is in progress: cancel it first", eventId));
+            return;
+        }
+        JsonObject overrides = event.getValue("response") instanceof JsonObject r ? r : new JsonObject();
+        startResponse(overrides);
+    }
+
+    private void responseCancel(String eventId) {
+        if (response == null) {
+            send(RealtimeEvents.error("response_cancel_not_active", "no response is in progress", eventId));
+            return;
+        }
+        response.cancel("client_cancelled");
+    }
+
+    // ---- turns (VAD + recognition, in the speech verticle) ----
+
+    private Future<JsonObject> turnRequest(Object body) {
+        Future<String> address = turns != null ? Future.succeededFuture(turns)
+                : context.vertx().eventBus().<JsonObject>request(Bus.TURNS_OPEN, new JsonObject()
+                        .put("vad", config.serverVad).put("threshold", config.threshold)
+                        .put("prefix_padding_ms", config.prefixPaddingMs).put("silence_duration_ms", config.silenceDurationMs))
+                .map(m -> turns = m.body().getString("address"));
+        return address.compose(a -> context.vertx().eventBus().<JsonObject>request(a, body, new DeliveryOptions().setSendTimeout(60_000)))
+                .map(Message::body);
+    }
+
+    private void onTurnEvents(JsonObject reply) {
+        for (Object o : reply.getJsonArray("events", new JsonArray())) {
+            JsonObject e = (JsonObject) o;
+            switch (e.getString("type")) {
+                case "speech_started" -> speechStarted(e.getLong("audio_ms"));
+                case "partial" -> partial(e.getString("text"));
+                case "speech_stopped" -> {
+                    speechStoppedNanos = System.nanoTime();
+                    send(RealtimeEvents.event("input_audio_buffer.speech_stopped").put("audio_end_ms", e.getLong("audio_ms")).put("item_id", userItemId));
+                    committed();
+                }
+                case "final" -> transcribed(e.getString("text"));
+                default -> log.warn("unknown turn event {}", e);
+            }
+        }
+    }
+
+    private void speechStarted(long audioMs) {
+        userItemId = RealtimeEvents.id("item");
+        lastTranscriptDelta = "";
+        if (response != null && config.interruptResponse) response.cancel("turn_detected"); // barge-in
+        send(RealtimeEvents.event("input_audio_buffer.speech_started").put("audio_start_ms", audioMs).put("item_id", userItemId));
+    }
+
+    private void partial(String text) {
+        if (userItemId == null) return;
+        // deltas append; a partial that revises earlier words is left to the completed event
+        if (text.startsWith(lastTranscriptDelta) && text.length() > lastTranscriptDelta.length()) {
+            send(RealtimeEvents.event("conversation.item.input_audio_transcription.delta").put("item_id", userItemId)
+                    .put("content_index", 0).put("delta", text.substring(lastTranscriptDelta.length())));
+            lastTranscriptDelta = text;
+        }
+    }
+
+    private void committed() {
+        String previous = conversation.lastId();
+        send(RealtimeEvents.event("input_audio_buffer.committed").put("previous_item_id", previous).put("item_id", userItemId));
+        send(RealtimeEvents.event("conversation.item.created").put("previous_item_id", previous)
+                .put("item", RealtimeEvents.userAudioItem(userItemId, null)));
+    }
+
+    private void transcribed(String transcript) {
+        String itemId = userItemId == null ? RealtimeEvents.id("item") : userItemId;
+        userItemId = null;
+        lastTranscriptDelta = "";
+        long stoppedAt = speechStoppedNanos;
+        long transcriptNanos = System.nanoTime() - stoppedAt;
+        metrics.transcript(transcriptNanos);
+        send(RealtimeEvents.event("conversation.item.input_audio_transcription.completed").put("item_id", itemId)
+                .put("content_index", 0).put("transcript", transcript));
+        if (transcript.isBlank()) return; // a cough or a click: nothing to answer
+        conversation.addUserTranscript(itemId, transcript);
+        if (config.serverVad && config.createResponse) {
+            if (response != null) response.cancel("turn_detected");
+            startResponse(new JsonObject(), stoppedAt, transcriptNanos / 1_000_000);
+        }
+    }
+
+    // ---- responses ----
+
+    private void startResponse(JsonObject overrides) {
+        startResponse(overrides, System.nanoTime(), null);
+    }
+
+    private void startResponse(JsonObject overrides, long turnEndNanos, Long transcriptMs) {
+        boolean audio = overrides.getValue("output_modalities") instanceof JsonArray m ? m.contains("audio") : config.audioOut();
+        String instructions = overrides.getValue("instructions") instanceof String s ? s : config.instructions;
+        JsonArray messages = conversation.toMessages(instructions, VideoLink.describe(context, config.videoSession));
+        response = new Response(context, this, messages, audio, config, turnEndNanos, transcriptMs);
+        response.start();
+    }
+
+    /** Called by the response when it has ended, whatever the reason. */
+    void responseEnded(Response r, String assistantText) {
+        if (response == r) response = null;
+        if (!assistantText.isBlank()) conversation.addAssistant(r.itemId(), assistantText);
+    }
+
+    RealtimeMetrics metrics() {
+        return metrics;
+    }
+
+    boolean writeQueueFull() {
+        return ws.writeQueueFull();
+    }
+
+    void onDrain(Runnable r) {
+        ws.drainHandler(v -> r.run());
+    }
+
+    void send(JsonObject event) {
+        if (closed || ws.isClosed()) return;
+        ws.writeTextMessage(event.encode());
+    }
+
+    private void close() {
+        if (closed) return;
+        closed = true;
+        if (response != null) response.cancel("client_disconnected");
+        closeTurns();
+    }
+
+    private void closeTurns() {
+        if (turns == null) return;
+        String address = turns;
+        turns = null;
+        audioTail = audioTail.transform(x -> context.vertx().eventBus().request(address, new JsonObject().put("close", 1))
+                .transform(r -> Future.succeededFuture()));
+    }
+}

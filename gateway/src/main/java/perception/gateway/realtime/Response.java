@@ -1,0 +1,209 @@
+package perception.gateway.realtime;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.List;
+import perception.gateway.GatewayContext;
+import perception.speech.SentenceSplitter;
+
+/**
+ * One assistant response of a realtime session: the LLM streams text, each finished sentence is
+ * spoken, and the audio goes out in 100 ms deltas paced to at most {@link #LEAD_MS} ahead of real
+ * time, so the client's buffer stays small and a barge-in silences it quickly. Cancelling stops the
+ * LLM between tokens and the synthesiser at its next chunk, drops unsent audio, and keeps as the
+ * assistant's item only the sentences that were actually sent.
+ */
+final class Response {
+    static final long LEAD_MS = 500;
+
+    private record Chunk(byte[] pcm, int sentence) {
+    }
+
+    private final GatewayContext context;
+    private final RealtimeSession session;
+    private final JsonArray messages;
+    private final boolean audio;
+    private final SessionConfig config;
+    private final long turnEndNanos;
+    private final Long transcriptMs;
+    private final String id = RealtimeEvents.id("resp");
+    private final String itemId = RealtimeEvents.id("item");
+    private final Brain brain;
+    private final SentenceSplitter splitter = new SentenceSplitter();
+    private final List<String> sentences = new ArrayList<>();
+    private final StringBuilder text = new StringBuilder();
+    private final Deque<Chunk> pending = new ArrayDeque<>();
+
+    private Future<Void> ttsTail = Future.succeededFuture();
+    private int ttsPending;
+    private Speaker speaker;
+    private boolean llmFinished;
+    private boolean done;
+    private int lastSentSentence = -1;
+    private long firstTokenNanos;
+    private long firstAudioNanos;
+    private long audioStartNanos;
+    private long sentAudioMs;
+    private long pumpTimer = -1;
+    private JsonObject usage = new JsonObject();
+
+    Response(GatewayContext context, RealtimeSession session, JsonArray messages, boolean audio, SessionConfig config, long turnEndNanos, Long transcriptMs) {
+        this.context = context;
+        this.session = session;
+        this.messages = messages;
+        this.audio = audio;
+        this.config = config;
+        this.turnEndNanos = turnEndNanos;
+        this.transcriptMs = transcriptMs;
+        this.brain = new Brain(context.vertx());
+    }
+
+    String itemId() {
+        return itemId;
+    }
+
+    void start() {
+        session.send(RealtimeEvents.event("response.created").put("response", RealtimeEvents.response(id, "in_progress", new JsonArray())));
+        session.send(RealtimeEvents.event("response.output_item.added").put("response_id", id).put("output_index", 0)
+                .put("item", RealtimeEvents.assistantItem(itemId, "in_progress", audio, "")));
+        JsonObject request = new JsonObject().put("messages", messages).put("max_tokens", config.maxOutputTokens);
+        if (config.temperature != null) request.put("temperature", config.temperature);
+        brain.generate(request, this::onText).onComplete(r -> {
+            if (done) return;
+            if (r.failed()) {
+                fail(r.cause());
+                return;
+            }
+            usage = r.result();
+            splitter.flush().forEach(this::speak);
+            llmFinished = true;
+            maybeFinish();
+        });
+    }
+
+    private void onText(String delta) {
+        if (done || delta.isEmpty()) return;
+        if (firstTokenNanos == 0) {
+            firstTokenNanos = System.nanoTime();
+            session.metrics().firstToken(firstTokenNanos - turnEndNanos);
+        }
+        text.append(delta);
+        String type = audio ? "response.output_audio_transcript.delta" : "response.output_text.delta";
+        session.send(RealtimeEvents.event(type).put("response_id", id).put("item_id", itemId)
+                .put("output_index", 0).put("content_index", 0).put("delta", delta));
+        splitter.add(delta).forEach(this::speak);
+    }
+
+    private void speak(String sentence) {
+        int index = sentences.size();
+        sentences.add(sentence);
+        if (!audio) return;
+        ttsPending++;
+        ttsTail = ttsTail.transform(x -> {
+            if (done) return Future.succeededFuture();
+            speaker = new Speaker(context.vertx());
+            int bytesPer100ms = config.outputRate * 2 / 10;
+            return speaker.speak(sentence, config.outputRate, config.speed, pcm -> {
+                for (int i = 0; i < pcm.length; i += bytesPer100ms) {
+                    pending.add(new Chunk(java.util.Arrays.copyOfRange(pcm, i, Math.min(pcm.length, i + bytesPer100ms)), index));
+                }
+                pump();
+            });
+        }).transform(r -> {
+            ttsPending--;
+            if (r.failed() && !done) {
+                fail(r.cause());
+            }
+            maybeFinish();
+            return Future.succeededFuture();
+        });
+    }
+
+    /** Sends queued audio while it is at most LEAD_MS ahead of real time and the socket keeps up. */
+    private void pump() {
+        pumpTimer = -1;
+        while (!done && !pending.isEmpty()) {
+            if (session.writeQueueFull()) {
+                session.onDrain(this::pump);
+                return;
+            }
+            long now = System.nanoTime();
+            if (audioStartNanos == 0) audioStartNanos = now;
+            long ahead = sentAudioMs - (now - audioStartNanos) / 1_000_000;
+            if (ahead > LEAD_MS) {
+                if (pumpTimer < 0) pumpTimer = context.vertx().setTimer(ahead - LEAD_MS, t -> pump());
+                return;
+            }
+            Chunk c = pending.poll();
+            if (firstAudioNanos == 0) {
+                firstAudioNanos = now;
+                session.metrics().firstAudio(firstAudioNanos - turnEndNanos);
+            }
+            session.send(RealtimeEvents.event("response.output_audio.delta").put("response_id", id).put("item_id", itemId)
+                    .put("output_index", 0).put("content_index", 0).put("delta", Base64.getEncoder().encodeToString(c.pcm())));
+            sentAudioMs += c.pcm().length * 1000L / (config.outputRate * 2);
+            lastSentSentence = Math.max(lastSentSentence, c.sentence());
+        }
+        maybeFinish();
+    }
+
+    private void maybeFinish() {
+        if (!done && llmFinished && ttsPending == 0 && pending.isEmpty()) finish("completed", null);
+    }
+
+    void cancel(String reason) {
+        if (done) return;
+        brain.cancel();
+        if (speaker != null) speaker.cancel();
+        pending.clear();
+        if (pumpTimer >= 0) context.vertx().cancelTimer(pumpTimer);
+        finish("cancelled", new JsonObject().put("type", "cancelled").put("reason", reason));
+    }
+
+    private void fail(Throwable cause) {
+        if (done) return;
+        brain.cancel();
+        if (speaker != null) speaker.cancel();
+        pending.clear();
+        String message = String.valueOf(cause.getMessage());
+        session.send(RealtimeEvents.error("response_failed", message, null));
+        finish("failed", new JsonObject().put("type", "failed").put("error", new JsonObject().put("message", message)));
+    }
+
+    private void finish(String status, JsonObject details) {
+        done = true;
+        // a cancelled spoken answer keeps only what the user actually heard
+        String said = status.equals("completed") || !audio ? text.toString()
+                : String.join(" ", sentences.subList(0, lastSentSentence + 1));
+        if (audio) {
+            session.send(RealtimeEvents.event("response.output_audio.done").put("response_id", id).put("item_id", itemId)
+                    .put("output_index", 0).put("content_index", 0));
+            session.send(RealtimeEvents.event("response.output_audio_transcript.done").put("response_id", id).put("item_id", itemId)
+                    .put("output_index", 0).put("content_index", 0).put("transcript", said));
+        } else {
+            session.send(RealtimeEvents.event("response.output_text.done").put("response_id", id).put("item_id", itemId)
+                    .put("output_index", 0).put("content_index", 0).put("text", said));
+        }
+        String itemStatus = status.equals("completed") ? "completed" : "incomplete";
+        JsonObject item = RealtimeEvents.assistantItem(itemId, itemStatus, audio, said);
+        session.send(RealtimeEvents.event("response.output_item.done").put("response_id", id).put("output_index", 0).put("item", item));
+        JsonObject latency = new JsonObject();
+        if (transcriptMs != null) latency.put("transcript", transcriptMs);
+        if (firstTokenNanos > 0) latency.put("first_token", (firstTokenNanos - turnEndNanos) / 1_000_000);
+        if (firstAudioNanos > 0) latency.put("first_audio", (firstAudioNanos - turnEndNanos) / 1_000_000);
+        JsonObject response = RealtimeEvents.response(id, status, new JsonArray().add(item))
+                .put("status_details", details)
+                .put("usage", new JsonObject()
+                        .put("input_tokens", usage.getInteger("prompt_tokens", 0))
+                        .put("output_tokens", usage.getInteger("completion_tokens", 0))
+                        .put("total_tokens", usage.getInteger("prompt_tokens", 0) + usage.getInteger("completion_tokens", 0)))
+                .put("latency_ms", latency);
+        session.send(RealtimeEvents.event("response.done").put("response", response));
+        session.responseEnded(this, said);
+    }
+}

@@ -1,0 +1,181 @@
+package perception.gateway.realtime;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * The settings of one realtime session, changed by {@code session.update}. Accepts the GA layout
+ * ({@code session.audio.input.turn_detection}, {@code session.audio.output.voice}, formats as
+ * {@code {"type":"audio/pcm","rate":24000}}) and the older flat one ({@code turn_detection},
+ * {@code voice}, {@code input_audio_format: "pcm16"}). {@code video_session} (ours) links a
+ * /v1/video session whose latest frame joins each turn.
+ */
+final class SessionConfig {
+    static final String DEFAULT_INSTRUCTIONS = "You are a helpful voice assistant. Answer briefly, in plain spoken English.";
+
+    String instructions = DEFAULT_INSTRUCTIONS;
+    String voice = "kevin16";
+    double speed = 1.0;
+    int inputRate = 24000;
+    int outputRate = 24000;
+    boolean serverVad = true;
+    float threshold = 0.5f;
+    int prefixPaddingMs = 300;
+    int silenceDurationMs = 500;
+    boolean createResponse = true;
+    boolean interruptResponse = true;
+    List<String> modalities = List.of("audio");
+    String videoSession;
+    Integer maxOutputTokens = 256;
+    Double temperature;
+
+    SessionConfig copy() {
+        SessionConfig c = new SessionConfig();
+        c.instructions = instructions;
+        c.voice = voice;
+        c.speed = speed;
+        c.inputRate = inputRate;
+        c.outputRate = outputRate;
+        c.serverVad = serverVad;
+        c.threshold = threshold;
+        c.prefixPaddingMs = prefixPaddingMs;
+        c.silenceDurationMs = silenceDurationMs;
+        c.createResponse = createResponse;
+        c.interruptResponse = interruptResponse;
+        c.modalities = modalities;
+        c.videoSession = videoSession;
+        c.maxOutputTokens = maxOutputTokens;
+        c.temperature = temperature;
+        return c;
+    }
+
+    boolean audioOut() {
+        return modalities.contains("audio");
+    }
+
+    /** Applies an update; throws IllegalArgumentException naming the bad field. Returns whether turn detection changed. */
+    boolean apply(JsonObject s) {
+        boolean turnsChanged = false;
+        if (s.containsKey("instructions")) instructions = string(s, "instructions");
+        JsonObject audio = s.getValue("audio") instanceof JsonObject a ? a : new JsonObject();
+        JsonObject input = audio.getValue("input") instanceof JsonObject i ? i : new JsonObject();
+        JsonObject output = audio.getValue("output") instanceof JsonObject o ? o : new JsonObject();
+        if (output.containsKey("voice") || s.containsKey("voice")) {
+            voice = output.containsKey("voice") ? string(output, "voice") : string(s, "voice");
+        }
+        Object sp = output.containsKey("speed") ? output.getValue("speed") : s.getValue("speed");
+        if (sp != null) {
+            if (!(sp instanceof Number n) || n.doubleValue() < 0.25 || n.doubleValue() > 4) throw new IllegalArgumentException("speed must be a number from 0.25 to 4");
+            speed = n.doubleValue();
+        }
+        Object inFormat = input.containsKey("format") ? input.getValue("format") : s.getValue("input_audio_format");
+        if (inFormat != null) {
+            int rate = rate(inFormat, "input audio format");
+            if (rate != inputRate) turnsChanged = true;
+            inputRate = rate;
+        }
+        Object outFormat = output.containsKey("format") ? output.getValue("format") : s.getValue("output_audio_format");
+        if (outFormat != null) outputRate = rate(outFormat, "output audio format");
+        if (input.containsKey("turn_detection") || s.containsKey("turn_detection")) {
+            Object td = input.containsKey("turn_detection") ? input.getValue("turn_detection") : s.getValue("turn_detection");
+            turnDetection(td);
+            turnsChanged = true;
+        }
+        if (s.containsKey("output_modalities") || s.containsKey("modalities")) {
+            Object m = s.containsKey("output_modalities") ? s.getValue("output_modalities") : s.getValue("modalities");
+            if (!(m instanceof JsonArray arr) || arr.isEmpty()) throw new IllegalArgumentException("output_modalities must be [\"audio\"] or [\"text\"]");
+            List<String> list = arr.stream().map(String::valueOf).toList();
+            for (String x : list) if (!x.equals("audio") && !x.equals("text")) throw new IllegalArgumentException("unknown modality '" + x + "': use audio or text");
+            modalities = list;
+        }
+        if (s.containsKey("video_session")) videoSession = s.getValue("video_session") == null ? null : string(s, "video_session");
+        Object max = s.getValue("max_output_tokens", s.getValue("max_response_output_tokens"));
+        if (max != null) {
+            if ("inf".equals(max)) maxOutputTokens = null;
+            else if (max instanceof Number n && n.intValue() >= 1 && n.intValue() <= 4096) maxOutputTokens = n.intValue();
+            else throw new IllegalArgumentException("max_output_tokens must be 1 to 4096 or \"inf\"");
+        }
+        if (s.containsKey("temperature")) {
+            if (!(s.getValue("temperature") instanceof Number t) || t.doubleValue() < 0 || t.doubleValue() > 2) throw new IllegalArgumentException("temperature must be 0 to 2");
+            temperature = t.doubleValue();
+        }
+        return turnsChanged;
+    }
+
+    private void turnDetection(Object td) {
+        if (td == null) {
+            serverVad = false;
+            return;
+        }
+        if (!(td instanceof JsonObject t)) throw new IllegalArgumentException("turn_detection must be an object or null");
+        String type = t.getString("type", "server_vad");
+        if (type.equals("none")) {
+            serverVad = false;
+            return;
+        }
+        if (!type.equals("server_vad")) throw new IllegalArgumentException("turn_detection.type '" + type + "' is not supported: use server_vad or none");
+        serverVad = true;
+        if (t.containsKey("threshold")) {
+            if (!(t.getValue("threshold") instanceof Number n) || n.doubleValue() <= 0 || n.doubleValue() >= 1) throw new IllegalArgumentException("turn_detection.threshold must be between 0 and 1");
+            threshold = n.floatValue();
+        }
+        prefixPaddingMs = intIn(t, "prefix_padding_ms", prefixPaddingMs, 0, 5000);
+        silenceDurationMs = intIn(t, "silence_duration_ms", silenceDurationMs, 0, 10000);
+        if (t.containsKey("create_response")) createResponse = bool(t, "create_response");
+        if (t.containsKey("interrupt_response")) interruptResponse = bool(t, "interrupt_response");
+    }
+
+    private static int rate(Object format, String what) {
+        if (format instanceof String s) {
+            if (s.equals("pcm16")) return 24000;
+            throw new IllegalArgumentException(what + " '" + s + "' is not supported: use pcm16 or {\"type\":\"audio/pcm\",\"rate\":24000|16000}");
+        }
+        if (format instanceof JsonObject f) {
+            String type = f.getString("type", "audio/pcm");
+            Object rate = f.getValue("rate", 24000);
+            if (!type.equals("audio/pcm")) throw new IllegalArgumentException(what + " type '" + type + "' is not supported: use audio/pcm");
+            if (!(rate instanceof Number n) || (n.intValue() != 24000 && n.intValue() != 16000)) {
+                throw new IllegalArgumentException(what + " rate must be 24000 or 16000, got " + rate);
+            }
+            return n.intValue();
+        }
+        throw new IllegalArgumentException(what + " must be \"pcm16\" or {\"type\":\"audio/pcm\",\"rate\":24000}");
+    }
+
+    private static String string(JsonObject o, String key) {
+        if (!(o.getValue(key) instanceof String s)) throw new IllegalArgumentException(key + " must be a string");
+        return s;
+    }
+
+    private static boolean bool(JsonObject o, String key) {
+        if (!(o.getValue(key) instanceof Boolean b)) throw new IllegalArgumentException("turn_detection." + key + " must be true or false");
+        return b;
+    }
+
+    private static int intIn(JsonObject o, String key, int current, int min, int max) {
+        if (!o.containsKey(key)) return current;
+        if (!(o.getValue(key) instanceof Number n) || n.intValue() < min || n.intValue() > max) {
+            throw new IllegalArgumentException("turn_detection." + key + " must be a whole number from " + min + " to " + max);
+        }
+        return n.intValue();
+    }
+
+    JsonObject toJson(String sessionId) {
+        JsonObject td = serverVad
+                ? new JsonObject().put("type", "server_vad").put("threshold", threshold).put("prefix_padding_ms", prefixPaddingMs)
+                        .put("silence_duration_ms", silenceDurationMs).put("create_response", createResponse).put("interrupt_response", interruptResponse)
+                : null;
+        return new JsonObject().put("id", sessionId).put("object", "realtime.session").put("type", "realtime")
+                .put("model", "perception-gateway").put("instructions", instructions)
+                .put("output_modalities", new JsonArray(modalities))
+                .put("max_output_tokens", maxOutputTokens == null ? "inf" : maxOutputTokens)
+                .put("video_session", videoSession)
+                .put("audio", new JsonObject()
+                        .put("input", new JsonObject().put("format", new JsonObject().put("type", "audio/pcm").put("rate", inputRate))
+                                .put("turn_detection", td)
+                                .put("transcription", new JsonObject().put("model", "vosk-en")))
+                        .put("output", new JsonObject().put("format", new JsonObject().put("type", "audio/pcm").put("rate", outputRate))
+                                .put("voice", voice).put("speed", speed)));
+    }
+}

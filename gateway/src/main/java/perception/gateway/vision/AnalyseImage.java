@@ -1,0 +1,12 @@
+package perception.gateway.vision;
+
+import java.util.Set;
+import perception.vision.SceneChangeDetector;
+
+/**
+ * Event-bus request to {@link VisionVerticle}: decode an encoded image and run the analyzers.
+ * {@code changes} (optional) is the scene-change state of a video session, advanced by this frame;
+ * {@code describe} asks for the fallback description. Local-only (passed by reference).
+ */
+public record AnalyseImage(byte[] bytes, Set<String> analyzers, SceneChangeDetector changes, boolean describe) {
+}

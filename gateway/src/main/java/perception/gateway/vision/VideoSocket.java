@@ -1,0 +1,201 @@
+package perception.gateway.vision;
+
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import perception.gateway.ApiError;
+import perception.gateway.Bus;
+import perception.gateway.GatewayConfig;
+import perception.vision.SceneChangeDetector;
+
+/**
+ * One /v1/video session. The client sends binary JPEG/PNG frames and JSON control messages
+ * ({@code session.update}, {@code frame.info}); the server analyses with latest-frame-wins: at most
+ * one frame in flight and one waiting, a newer frame replaces the waiting one and counts as dropped.
+ * So memory per session is two frames whatever the client sends; when the client does not read
+ * our events fast enough the socket is paused instead of queueing them. All state is touched only
+ * on this socket's event loop.
+ */
+final class VideoSocket {
+    private static final Logger log = LoggerFactory.getLogger(VideoSocket.class);
+
+    private final ServerWebSocket ws;
+    private final Vertx vertx;
+    private final VideoSessions sessions;
+    private final Set<String> loaded;
+    private final String id = UUID.randomUUID().toString();
+    private final SceneChangeDetector changes = new SceneChangeDetector();
+
+    private Set<String> analyzers;
+    private double fps; // 0 = as fast as frames can be analysed
+    private String prompt;
+    private long seq;
+    private long dropped;
+    private long analysed;
+    private Long nextTimestamp;
+    private Pending waiting;
+    private boolean inFlight;
+    private long lastStartNanos;
+    private boolean timerSet;
+    private boolean closed;
+
+    private record Pending(long seq, Long clientTimestamp, long receivedNanos, byte[] bytes) {
+    }
+
+    VideoSocket(ServerWebSocket ws, Vertx vertx, VideoSessions sessions, Set<String> loaded) {
+        this.ws = ws;
+        this.vertx = vertx;
+        this.sessions = sessions;
+        this.loaded = loaded;
+        Set<String> defaults = new LinkedHashSet<>(loaded);
+        defaults.remove("text"); // OCR is slow; a client asks for it with session.update
+        this.analyzers = defaults;
+    }
+
+    void start() {
+        sessions.opened(id);
+        ws.binaryMessageHandler(this::onFrame);
+        ws.textMessageHandler(this::onControl);
+        ws.exceptionHandler(e -> log.debug("video session {}: {}", id, e.toString()));
+        ws.closeHandler(v -> {
+            closed = true;
+            waiting = null;
+            sessions.closed(id);
+            log.info("video session {} closed: {} frames, {} analysed, {} dropped", id, seq, analysed, dropped);
+        });
+        send(new JsonObject().put("type", "session.created").put("session_id", id).put("analyzers", new JsonArray(analyzers.stream().toList()))
+                .put("fps", fps));
+    }
+
+    private void onFrame(Buffer data) {
+        if (closed) return;
+        long n = ++seq;
+        if (waiting != null) dropped++; // latest frame wins: the waiting one is never analysed
+        waiting = new Pending(n, nextTimestamp, System.nanoTime(), data.getBytes());
+        nextTimestamp = null;
+        pump();
+    }
+
+    private void onControl(String text) {
+        JsonObject msg;
+        try {
+            msg = new JsonObject(text);
+        } catch (DecodeException e) {
+            error(ApiError.badRequest("invalid_json", "control messages are JSON objects, e.g. {\"type\":\"session.update\",\"analyzers\":[\"objects\"]}"), null);
+            return;
+        }
+        String type = String.valueOf(msg.getValue("type"));
+        switch (type) {
+            case "session.update" -> update(msg);
+            case "frame.info" -> {
+                Object ts = msg.getValue("timestamp");
+                if (ts instanceof Number number) nextTimestamp = number.longValue();
+                else error(ApiError.badParam("timestamp", "frame.info needs a numeric timestamp (your clock, e.g. ms)"), null);
+            }
+            default -> error(ApiError.badParam("type", "unknown message type '" + type + "': send session.update or frame.info, and frames as binary messages"), null);
+        }
+    }
+
+    private void update(JsonObject msg) {
+        try {
+            if (msg.containsKey("analyzers")) {
+                Object value = msg.getValue("analyzers");
+                if (!(value instanceof JsonArray list)) throw ApiError.badParam("analyzers", "analyzers is a list, e.g. [\"objects\",\"faces\"]");
+                Set<String> requested = new LinkedHashSet<>();
+                for (Object a : list) requested.add(String.valueOf(a));
+                VisionRoutes.checkAnalyzers(requested, loaded);
+                analyzers = requested;
+            }
+            if (msg.containsKey("fps")) {
+                Object value = msg.getValue("fps");
+                if (!(value instanceof Number f) || f.doubleValue() < 0 || f.doubleValue() > 60) {
+                    throw ApiError.badParam("fps", "fps is a number from 0 (as fast as possible) to 60");
+                }
+                fps = f.doubleValue();
+            }
+            if (msg.containsKey("prompt")) prompt = msg.getString("prompt");
+            send(new JsonObject().put("type", "session.updated").put("session_id", id)
+                    .put("analyzers", new JsonArray(analyzers.stream().toList())).put("fps", fps).put("prompt", prompt));
+        } catch (ApiError e) {
+            error(e, null);
+        } catch (ClassCastException e) {
+            error(ApiError.badParam("prompt", "prompt is a string"), null);
+        }
+    }
+
+    /** Starts the waiting frame when nothing is in flight and the fps cap allows. */
+    private void pump() {
+        if (closed || inFlight || waiting == null || timerSet) return;
+        long minGap = fps > 0 ? (long) (1e9 / fps) : 0;
+        long wait = lastStartNanos + minGap - System.nanoTime();
+        if (lastStartNanos != 0 && wait > 1_000_000) {
+            timerSet = true;
+            vertx.setTimer(wait / 1_000_000, t -> {
+                timerSet = false;
+                pump();
+            });
+            return;
+        }
+        Pending frame = waiting;
+        waiting = null;
+        inFlight = true;
+        lastStartNanos = System.nanoTime();
+        AnalyseImage job = new AnalyseImage(frame.bytes(), Set.copyOf(analyzers), changes, false);
+        vertx.eventBus().<ImageResult>request(Bus.ANALYSE, job, new DeliveryOptions().setSendTimeout(60_000)).onComplete(r -> {
+            inFlight = false;
+            if (closed) return;
+            if (r.succeeded()) {
+                analysed++;
+                ImageResult result = r.result().body();
+                double latency = (System.nanoTime() - frame.receivedNanos()) / 1e6;
+                JsonObject event = AnalysisJson.analysis(result.analysis()).put("type", "frame.analysis").put("seq", frame.seq())
+                        .put("timestamp", frame.clientTimestamp()).put("latency_ms", Math.round(latency * 10) / 10.0)
+                        .put("dropped", dropped).put("analysed", analysed);
+                send(event);
+                if (result.change() != null && result.change().changed()) {
+                    send(new JsonObject().put("type", "scene.changed").put("seq", frame.seq()).put("timestamp", frame.clientTimestamp())
+                            .put("score", Math.round(result.change().score() * 1000) / 1000.0));
+                }
+                sessions.analysed(new VideoSessions.LatestFrame(id, frame.seq(), frame.clientTimestamp(), System.currentTimeMillis(),
+                        frame.bytes(), result.analysis()));
+            } else {
+                error(VisionErrors.toApiError(r.cause()), frame.seq());
+            }
+            pump();
+        });
+    }
+
+    private void error(ApiError e, Long frameSeq) {
+        JsonObject event = new JsonObject().put("type", "error").put("error", e.toJson().getJsonObject("error"));
+        if (frameSeq != null) event.put("seq", frameSeq);
+        send(event);
+    }
+
+    private void send(JsonObject event) {
+        if (closed) return;
+        ws.writeTextMessage(event.encode());
+        if (ws.writeQueueFull()) { // a client that does not read: stop reading its frames until it catches up
+            ws.pause();
+            ws.drainHandler(v -> ws.resume());
+        }
+    }
+
+    String id() {
+        return id;
+    }
+
+    static Set<String> defaultAnalyzers(GatewayConfig config) {
+        Set<String> s = new LinkedHashSet<>(config.analyzers());
+        s.add("scene");
+        return s;
+    }
+}

@@ -1,0 +1,71 @@
+package perception.llm.fusion;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import perception.llm.ChatMessage;
+import perception.llm.ChatMessage.Role;
+import perception.llm.ContentPart;
+
+class FusionTest {
+    private static final ContentPart.Image IMAGE = new ContentPart.Image(new byte[] {1, 2}, "image/png");
+    private static final ImageDescriber VISION = (bytes, mime) -> "objects: cat; text read: \"EXIT\" (" + bytes.length + " bytes " + mime + ")";
+
+    private static Fusion.Target target(boolean sees, int budget) {
+        return new Fusion.Target(sees, s -> s.split("\\s+").length, budget, 50, VISION);
+    }
+
+    @Test
+    void turnPutsHeardTypedAndSeenInOneUserMessage() {
+        Fusion.Turn turn = new Fusion.Turn(List.of("what is this", " "), "and be brief", List.of(IMAGE), List.of("person entered", "door opened"));
+        List<ChatMessage> out = Fusion.conversation("You are helpful.", List.of(), turn, target(true, 0));
+        assertEquals(2, out.size());
+        assertEquals(Role.SYSTEM, out.get(0).role());
+        ChatMessage user = out.get(1);
+        assertInstanceOf(ContentPart.Image.class, user.parts().get(0));
+        assertEquals("what is this\nand be brief\n\nRecent video events:\n- person entered\n- door opened", user.text());
+    }
+
+    @Test
+    void textOnlyModelsGetTheVisionAnalysisInstead() {
+        List<ChatMessage> out = Fusion.conversation(null, List.of(), new Fusion.Turn(null, "describe", List.of(IMAGE), null), target(false, 0));
+        assertEquals(1, out.size());
+        assertEquals(false, out.get(0).hasImages());
+        assertEquals("[Image 1: objects: cat; text read: \"EXIT\" (2 bytes image/png)]\ndescribe", out.get(0).text());
+    }
+
+    @Test
+    void oldestTurnsGoFirstSystemAndNewestStay() {
+        List<ChatMessage> history = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            history.add(ChatMessage.text(Role.USER, "question " + i + " with some words"));
+            history.add(ChatMessage.text(Role.ASSISTANT, "answer " + i + " with some words"));
+        }
+        List<ChatMessage> out = Fusion.conversation("sys prompt", history, new Fusion.Turn(null, "last one", null, null), target(true, 50));
+        assertEquals("sys prompt", out.get(0).text());
+        assertEquals("last one", out.get(out.size() - 1).text());
+        assertEquals(Role.USER, out.get(1).role());
+        assertEquals("question 8 with some words", out.get(1).text());
+        assertEquals(true, Fusion.cost(out, target(true, 50)) <= 50);
+        // a budget too small for anything keeps the system prompt and the newest message
+        List<ChatMessage> tiny = Fusion.conversation("sys prompt", history, new Fusion.Turn(null, "last one", null, null), target(true, 1));
+        assertEquals(2, tiny.size());
+    }
+
+    @Test
+    void imagesCountAgainstTheBudget() {
+        List<ChatMessage> msgs = List.of(new ChatMessage(Role.USER, List.of(IMAGE, new ContentPart.Text("old"))),
+                ChatMessage.text(Role.ASSISTANT, "a cat"), ChatMessage.text(Role.USER, "and now?"));
+        assertEquals(1, Fusion.prepare(msgs, target(true, 30)).size());
+        assertEquals(3, Fusion.prepare(msgs, target(true, 100)).size());
+    }
+
+    @Test
+    void emptyTurnIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Fusion.userMessage(new Fusion.Turn(List.of(), "  ", List.of(), List.of())));
+    }
+}

@@ -1,0 +1,61 @@
+package perception.speech;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TurnDetectorTest {
+
+    static List<TurnDetector.Event> feedInChunks(TurnDetector d, float[] audio, int chunk) {
+        List<TurnDetector.Event> events = new ArrayList<>();
+        for (int i = 0; i < audio.length; i += chunk) {
+            events.addAll(d.feed(java.util.Arrays.copyOfRange(audio, i, Math.min(audio.length, i + chunk))));
+        }
+        return events;
+    }
+
+    @Test
+    void twoTurnsSeparatedBySilenceEachGetTheirOwnWords() throws Exception {
+        Audio first = SpeechFixtures.speak("Please turn on the kitchen lights.");
+        Audio second = SpeechFixtures.speak("What is the weather like today?");
+        float[] a = SpeechFixtures.padded(first, 0.8, 1.2).samples();
+        float[] b = SpeechFixtures.padded(second, 0.0, 1.2).samples();
+        float[] audio = new float[a.length + b.length];
+        System.arraycopy(a, 0, audio, 0, a.length);
+        System.arraycopy(b, 0, audio, a.length, b.length);
+
+        try (TurnDetector d = new TurnDetector(SpeechFixtures.vad(), SpeechFixtures.transcriber(), TurnDetector.Settings.defaults())) {
+            List<TurnDetector.Event> events = feedInChunks(d, audio, 1600);
+            List<TurnDetector.Event> kinds = events.stream().filter(e -> !(e instanceof TurnDetector.Event.Partial)).toList();
+            assertEquals(6, kinds.size(), events.toString());
+            var start = assertInstanceOf(TurnDetector.Event.SpeechStarted.class, kinds.get(0));
+            // speech begins at 0.8 s plus FreeTTS's own lead-in; the reported start includes the 300 ms prefix
+            assertTrue(start.audioMs() >= 800 - 300 - 50 && start.audioMs() <= 800 + 400 - 300, "start " + start.audioMs());
+            var stop = assertInstanceOf(TurnDetector.Event.SpeechStopped.class, kinds.get(1));
+            assertTrue(stop.audioMs() > 800 + first.durationSeconds() * 1000 && stop.audioMs() < 800 + first.durationSeconds() * 1000 + 1000, events.toString());
+            var one = assertInstanceOf(TurnDetector.Event.Final.class, kinds.get(2));
+            assertInstanceOf(TurnDetector.Event.SpeechStarted.class, kinds.get(3));
+            assertInstanceOf(TurnDetector.Event.SpeechStopped.class, kinds.get(4));
+            var two = assertInstanceOf(TurnDetector.Event.Final.class, kinds.get(5));
+            assertTrue(WordErrorRate.of("please turn on the kitchen lights", one.utterance().text()) <= 0.2, one.utterance().text());
+            assertTrue(WordErrorRate.of("what is the weather like today", two.utterance().text()) <= 0.2, two.utterance().text());
+            assertTrue(events.indexOf(kinds.get(1)) > events.indexOf(kinds.get(0)) + 1, "partials arrive while the user speaks: " + events);
+        }
+    }
+
+    @Test
+    void withoutVadTheCallerCommitsTheTurn() throws Exception {
+        Audio speech = SpeechFixtures.speak("Open the garage door.");
+        var settings = new TurnDetector.Settings(false, 0.5f, 300, 500);
+        try (TurnDetector d = new TurnDetector(SpeechFixtures.vad(), SpeechFixtures.transcriber(), settings)) {
+            List<TurnDetector.Event> events = feedInChunks(d, SpeechFixtures.padded(speech, 0.3, 0.3).samples(), 4000);
+            assertTrue(events.stream().noneMatch(e -> e instanceof TurnDetector.Event.SpeechStopped), events.toString());
+            String text = d.commit().utterance().text();
+            assertTrue(WordErrorRate.of("open the garage door", text) <= 0.25, text);
+        }
+    }
+}

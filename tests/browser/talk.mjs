@@ -1,0 +1,62 @@
+// Talk view: (optionally start the Watch camera and link it,) press the microphone (hands-free), let
+// the fake microphone say the test's sentence, and wait for the transcript and an assistant answer
+// whose audio was played; then the Status view with the turn's latency.
+// node talk.mjs --url=… --audio=FILE.wav --screenshot=OUT.png [--video=FILE.y4m --link=true]
+//               [--status-screenshot=OUT.png] [--wait=60]
+
+import { scenario, notices } from './lib/browser.mjs';
+
+await scenario(async (a, launch) => {
+  // %noloop: the sentence is said once, then the fake microphone is silent.
+  const { page } = await launch({ audio: `${a.audio}%noloop`, video: a.video });
+  const events = [];
+  const sent = [];
+  page.on('websocket', ws => {
+    if (!ws.url().endsWith('/v1/realtime')) return;
+    ws.on('framereceived', f => { try { events.push(JSON.parse(f.payload)); } catch { /* binary */ } });
+    ws.on('framesent', f => { try { const e = JSON.parse(f.payload); if (e.type !== 'input_audio_buffer.append') sent.push(e); } catch { /* binary */ } });
+  });
+  await page.goto(`${a.url}#talk`);
+  await page.waitForSelector('body[data-ready=true]');
+
+  let videoSession = null;
+  if (a.link === 'true') {
+    await page.click('#tab-watch');
+    await page.selectOption('#watch-fps', '1');
+    await page.click('#watch-start');
+    await page.waitForFunction(() => document.querySelector('#view-watch .stage').dataset.sessionId, null, { timeout: 30000 });
+    videoSession = await page.$eval('#view-watch .stage', el => el.dataset.sessionId);
+    await page.click('#tab-talk');
+    await page.check('#link-camera');
+  }
+
+  await page.click('#mic');
+  const wait = Number(a.wait || 60) * 1000;
+  const done = await page.waitForFunction(() => {
+    const answer = [...document.querySelectorAll('#talk-log li.assistant')].find(li => li.dataset.playedMs !== undefined);
+    return answer ? true : (document.querySelector('#notices .notice.error') ? 'notice' : false);
+  }, null, { timeout: wait, polling: 200 }).then(h => h.jsonValue()).catch(() => 'timeout');
+  const state = await page.evaluate(() => ({
+    users: [...document.querySelectorAll('#talk-log li.user')].map(li => ({ text: li.dataset.text ?? li.textContent, final: li.dataset.final === 'true' })),
+    answers: [...document.querySelectorAll('#talk-log li.assistant')].map(li => ({
+      text: li.querySelector('.body').textContent, status: li.dataset.status,
+      audio_ms: Number(li.dataset.audioMs || 0), played_ms: li.dataset.playedMs === undefined ? null : Number(li.dataset.playedMs),
+      meta: li.querySelector('.meta')?.textContent || '', underruns: Number(li.dataset.underruns || 0),
+    })),
+    caption: document.getElementById('caption').textContent,
+    micPressed: document.getElementById('mic').getAttribute('aria-pressed'),
+  }));
+  await page.screenshot({ path: a.screenshot, fullPage: true });
+  const shownNotices = await notices(page);
+
+  await page.click('#tab-status');
+  const turnRows = await page.$$eval('#status-turns tbody tr', rows => rows.map(r => [...r.cells].map(c => c.textContent)));
+  if (a['status-screenshot']) await page.screenshot({ path: a['status-screenshot'], fullPage: true });
+
+  const updates = sent.filter(e => e.type === 'session.update').map(e => e.session);
+  const linkedEcho = events.filter(e => e.type === 'session.updated').map(e => e.session?.video_session ?? null);
+  return {
+    outcome: done, ...state, events: events.map(e => e.type), notices: shownNotices, turnRows,
+    videoSession, sessionUpdates: updates, videoSessionsEchoed: linkedEcho,
+  };
+});
