@@ -17,12 +17,12 @@ import perception.speech.Pcm16;
 import perception.speech.Resampler;
 
 /** A plain JDK WebSocket client of /v1/realtime that records every server event in arrival order. */
-final class RealtimeClient implements AutoCloseable {
+public final class RealtimeClient implements AutoCloseable {
     final List<JsonObject> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final BlockingQueue<JsonObject> queue = new LinkedBlockingQueue<>();
     private final WebSocket ws;
 
-    RealtimeClient(int port) throws Exception {
+    public RealtimeClient(int port) throws Exception {
         ws = HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/realtime"), new WebSocket.Listener() {
                     final StringBuilder partial = new StringBuilder();
@@ -42,7 +42,7 @@ final class RealtimeClient implements AutoCloseable {
                 }).get(10, TimeUnit.SECONDS);
     }
 
-    void send(JsonObject event) {
+    public void send(JsonObject event) {
         ws.sendText(event.encode(), true).join();
     }
 
@@ -55,7 +55,7 @@ final class RealtimeClient implements AutoCloseable {
     }
 
     /** Streams 16 kHz audio as 24 kHz PCM16 appends of 100 ms, paced in real time. */
-    void speak(float[] audio16k) throws InterruptedException {
+    public void speak(float[] audio16k) throws InterruptedException {
         float[] at24k = Resampler.resample(audio16k, 16000, 24000);
         int chunk = 2400;
         long start = System.nanoTime();
@@ -69,7 +69,7 @@ final class RealtimeClient implements AutoCloseable {
     }
 
     /** Waits for the next event (after those already taken) matching the predicate. */
-    JsonObject await(Predicate<JsonObject> match, long timeoutMs) throws InterruptedException {
+    public JsonObject await(Predicate<JsonObject> match, long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (true) {
             long left = deadline - System.currentTimeMillis();
@@ -79,7 +79,7 @@ final class RealtimeClient implements AutoCloseable {
         }
     }
 
-    JsonObject await(String type, long timeoutMs) throws InterruptedException {
+    public JsonObject await(String type, long timeoutMs) throws InterruptedException {
         return await(e -> type.equals(e.getString("type")), timeoutMs);
     }
 

@@ -160,11 +160,55 @@ class RealtimeVoiceTest {
         assertTrue(with > without + 5, "prompt tokens with the image " + with + ", without " + without);
     }
 
+    @Test
+    void aLinkedCameraJoinsTheTurn() throws Exception {
+        java.util.concurrent.BlockingQueue<JsonObject> video = new java.util.concurrent.LinkedBlockingQueue<>();
+        var ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/video"), new java.net.http.WebSocket.Listener() {
+                    final StringBuilder text = new StringBuilder();
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            video.add(new JsonObject(text.toString()));
+                            text.setLength(0);
+                        }
+                        w.request(1);
+                        return null;
+                    }
+                }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            JsonObject created = video.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals("session.created", created.getString("type"), created.encode());
+            String videoSession = created.getString("session_id");
+            int unlinked = promptTokens(null, null);
+            ws.sendBinary(java.nio.ByteBuffer.wrap(photo()), true).join();
+            JsonObject analysis;
+            do {
+                analysis = video.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertNotNull(analysis, "no frame.analysis");
+            } while (!"frame.analysis".equals(analysis.getString("type")));
+            int linked = promptTokens(null, videoSession);
+            // the camera's analysis ("objects: dog ...") is fused into the system prompt
+            assertTrue(linked > unlinked + 5, "prompt tokens linked " + linked + ", unlinked " + unlinked);
+        } finally {
+            ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").join();
+        }
+    }
+
     private int promptTokens(byte[] jpeg) throws Exception {
+        return promptTokens(jpeg, null);
+    }
+
+    private int promptTokens(byte[] jpeg, String videoSession) throws Exception {
         try (RealtimeClient c = new RealtimeClient(gateway.port())) {
             c.await("session.created", 5000);
-            c.send(new JsonObject().put("type", "session.update").put("session", new JsonObject().put("output_modalities", new JsonArray().add("text"))));
-            c.await("session.updated", 5000);
+            JsonObject session = new JsonObject().put("output_modalities", new JsonArray().add("text"));
+            if (videoSession != null) session.put("video_session", videoSession);
+            c.send(new JsonObject().put("type", "session.update").put("session", session));
+            JsonObject updated = c.await("session.updated", 5000);
+            assertEquals(videoSession, updated.getJsonObject("session").getString("video_session"));
             JsonArray content = new JsonArray().add(new JsonObject().put("type", "input_text").put("text", "What is in this picture?"));
             if (jpeg != null) {
                 content.add(new JsonObject().put("type", "input_image").put("image_url", "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(jpeg)));

@@ -17,14 +17,14 @@ import perception.llm.onnx.testmodel.TinyDecoders;
  * out so that, after the ChatML prompt's last token "assistant", the tokens spell {@link #ANSWER}
  * and then the end-of-turn token. Every word of the answer is unique, so the chain is exact.
  */
-final class SpokenTestModel {
-    static final String ANSWER = "Hello there. I can hear you clearly. Today looks sunny and warm, with light wind from the west. "
+public final class SpokenTestModel {
+    public static final String ANSWER = "Hello there. I can hear you clearly. Today looks sunny and warm, with light wind from the west. "
             + "Tomorrow brings some rain, so please carry an umbrella when walking outside.";
 
     private SpokenTestModel() {
     }
 
-    static Path write(Path dir) {
+    public static Path write(Path dir) {
         List<String> vocab = new ArrayList<>(List.of("[UNK]", "<|endoftext|>", "<|im_start|>", "system", "user", "assistant"));
         vocab.addAll(List.of(ANSWER.split(" ")));
         int eos = vocab.size();

