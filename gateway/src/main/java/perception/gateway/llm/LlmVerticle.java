@@ -37,7 +37,7 @@ public final class LlmVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(LlmVerticle.class);
     /** Body: the request id to cancel. */
     public static final String CANCEL = Bus.GENERATE + ".cancel";
-    static final String NO_MODEL = "No language model is configured: run ./gateway models fetch smolvlm (then restart), "
+    static final String NO_MODEL = "No language model is configured: run ./run-gateway models fetch smolvlm (then restart), "
             + "or set GATEWAY_LLM_URL to an OpenAI-compatible server (e.g. http://localhost:11434/v1 for Ollama).";
 
     private final GatewayContext context;

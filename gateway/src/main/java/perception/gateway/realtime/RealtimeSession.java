@@ -169,7 +169,15 @@ final class RealtimeSession {
             return;
         }
         JsonObject overrides = event.getValue("response") instanceof JsonObject r ? r : new JsonObject();
-        startResponse(overrides);
+        // after the audio already sent: a commit just before must have its transcript in the conversation
+        audioTail = audioTail.transform(x -> {
+            if (response != null) {
+                send(RealtimeEvents.error("conversation_already_has_active_response", "a response is in progress: cancel it first", eventId));
+            } else if (!closed) {
+                startResponse(overrides);
+            }
+            return Future.succeededFuture();
+        });
     }
 
     private void responseCancel(String eventId) {

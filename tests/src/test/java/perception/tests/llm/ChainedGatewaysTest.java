@@ -170,7 +170,7 @@ class ChainedGatewaysTest {
     void withoutAModelTheEndpointSaysHowToGetOne() throws Exception {
         HttpResponse<String> r = post(none, request("hi", 4, false).encode());
         assertError(r, 503, "llm_unavailable");
-        assertTrue(r.body().contains("./gateway models fetch smolvlm") && r.body().contains("GATEWAY_LLM_URL"), r.body());
+        assertTrue(r.body().contains("./run-gateway models fetch smolvlm") && r.body().contains("GATEWAY_LLM_URL"), r.body());
     }
 
     @Test

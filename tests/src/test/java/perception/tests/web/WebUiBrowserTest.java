@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.tests.TestGateway;
+import perception.tests.realtime.SpokenTestModel;
 
 /**
  * The page at {@code /} in a real headless chromium (Debian's, driven by playwright-core) against a
@@ -200,20 +199,13 @@ class WebUiBrowserTest {
         assertEquals("down", r.getJsonObject("header").getString("state"), r.getJsonObject("header").encode());
     }
 
-    /**
-     * perception.tests.realtime.SpokenTestModel (package-private there; one model for both suites):
-     * writes the model folder; {@link #spokenAnswer()} is the answer it always gives.
-     */
-    private static Path spokenTestModel(Path dir) throws Exception {
-        Method write = Class.forName("perception.tests.realtime.SpokenTestModel").getDeclaredMethod("write", Path.class);
-        write.setAccessible(true);
-        return (Path) write.invoke(null, dir);
+    /** The realtime suite's spoken test LLM: one model for both suites. */
+    private static Path spokenTestModel(Path dir) {
+        return SpokenTestModel.write(dir);
     }
 
-    private static String spokenAnswer() throws Exception {
-        Field answer = Class.forName("perception.tests.realtime.SpokenTestModel").getDeclaredField("ANSWER");
-        answer.setAccessible(true);
-        return (String) answer.get(null);
+    private static String spokenAnswer() {
+        return SpokenTestModel.ANSWER;
     }
 
     private static JsonObject find(JsonArray boxes, String kind, int index) {
