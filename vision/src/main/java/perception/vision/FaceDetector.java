@@ -59,8 +59,7 @@ public final class FaceDetector {
     public List<Face> detect(Frame frame) {
         int side = Math.max(frame.width(), frame.height());
         double scale = (double) size / side; // input pixels per image pixel
-        float[] input = preprocess(frame, scale);
-        List<OnnxModel.Tensor> out = model.run(input, new long[] {1, size, size, 3});
+        List<OnnxModel.Tensor> out = model.run(size * size * 3, new long[] {1, size, size, 3}, b -> preprocess(frame, scale, b));
         float[] scores = concat(out.get(0).data(), out.get(1).data());
         float[] regs = concat(out.get(2).data(), out.get(3).data());
         List<Face> candidates = new ArrayList<>();
@@ -83,24 +82,32 @@ public final class FaceDetector {
         return clipped;
     }
 
-    private float[] preprocess(Frame frame, double scale) {
+    /** Letterboxed into the top-left of the square input, RGB in [-1, 1], written row by row into {@code out}. */
+    private void preprocess(Frame frame, double scale, java.nio.FloatBuffer out) {
         int w = Math.max(1, (int) Math.round(frame.width() * scale)), h = Math.max(1, (int) Math.round(frame.height() * scale));
         byte[] px = new byte[w * h * 3];
         try (Mat src = frame.toMat(); Mat dst = new Mat()) {
             resize(src, dst, new Size(w, h), 0, 0, INTER_LINEAR);
             dst.data().get(px);
         }
-        float[] input = new float[size * size * 3];
-        java.util.Arrays.fill(input, -1f); // black padding
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int s = (y * w + x) * 3, d = (y * size + x) * 3;
-                input[d] = norm(px[s + 2]);
-                input[d + 1] = norm(px[s + 1]);
-                input[d + 2] = norm(px[s]);
+        float[] row = new float[size * 3];
+        for (int y = 0; y < size; y++) {
+            java.util.Arrays.fill(row, -1f); // black padding
+            if (y < h) {
+                for (int x = 0, s = y * w * 3, d = 0; x < w; x++, s += 3, d += 3) {
+                    row[d] = NORM[px[s + 2] & 0xFF];
+                    row[d + 1] = NORM[px[s + 1] & 0xFF];
+                    row[d + 2] = NORM[px[s] & 0xFF];
+                }
             }
+            out.put(row);
         }
-        return input;
+    }
+
+    private static final float[] NORM = new float[256];
+
+    static {
+        for (int v = 0; v < 256; v++) NORM[v] = v / 127.5f - 1f;
     }
 
     /** MediaPipe's weighted NMS: overlapping detections are averaged, weighted by their scores. */
@@ -142,7 +149,4 @@ public final class FaceDetector {
         return c;
     }
 
-    private static float norm(byte v) {
-        return (v & 0xFF) / 127.5f - 1f;
-    }
 }

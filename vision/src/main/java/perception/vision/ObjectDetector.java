@@ -48,31 +48,35 @@ public final class ObjectDetector {
 
     public List<DetectedObject> detect(Frame frame) {
         double scale = Math.min((double) SIZE / frame.width(), (double) SIZE / frame.height());
-        float[] input = preprocess(frame, scale);
-        OnnxModel.Tensor out = model.run(input, new long[] {1, 3, SIZE, SIZE}).get(0);
+        OnnxModel.Tensor out = model.run(3 * SIZE * SIZE, new long[] {1, 3, SIZE, SIZE}, b -> preprocess(frame, scale, b)).get(0);
         return decode(out.data(), (int) out.shape()[2], scale, frame.width(), frame.height());
     }
 
     /** Letterbox into the top-left of a 416² canvas filled with 114, as YOLOX was trained. */
     public static float[] preprocess(Frame frame, double scale) {
-        int w = Math.max(1, (int) Math.round(frame.width() * scale)), h = Math.max(1, (int) Math.round(frame.height() * scale));
         float[] input = new float[3 * SIZE * SIZE];
-        java.util.Arrays.fill(input, 114f);
+        preprocess(frame, scale, java.nio.FloatBuffer.wrap(input));
+        return input;
+    }
+
+    /** The same, written plane by plane (B, G, R) into {@code out} from its position. */
+    static void preprocess(Frame frame, double scale, java.nio.FloatBuffer out) {
+        int w = Math.max(1, (int) Math.round(frame.width() * scale)), h = Math.max(1, (int) Math.round(frame.height() * scale));
         byte[] px = new byte[w * h * 3];
         try (Mat src = frame.toMat(); Mat dst = new Mat()) {
             resize(src, dst, new Size(w, h), 0, 0, INTER_LINEAR);
             dst.data().get(px);
         }
-        int plane = SIZE * SIZE;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int s = (y * w + x) * 3, d = y * SIZE + x;
-                input[d] = px[s] & 0xFF;
-                input[plane + d] = px[s + 1] & 0xFF;
-                input[2 * plane + d] = px[s + 2] & 0xFF;
+        float[] row = new float[SIZE];
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < SIZE; y++) {
+                java.util.Arrays.fill(row, 114f);
+                if (y < h) {
+                    for (int x = 0, s = y * w * 3 + c; x < w; x++, s += 3) row[x] = px[s] & 0xFF;
+                }
+                out.put(row);
             }
         }
-        return input;
     }
 
     private List<DetectedObject> decode(float[] out, int stride85, double scale, int width, int height) {

@@ -63,17 +63,32 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Runs the model on one input tensor; outputs in the model's declared order. */
     public List<Tensor> run(float[] input, long[] shape) {
-        FloatBuffer direct = inputBuffer(input.length);
-        direct.put(input).flip(); // a direct buffer is handed to ORT without another copy
+        return run(input.length, shape, b -> b.put(input));
+    }
+
+    /**
+     * Runs the model on an input that {@code fill} writes straight into the (direct, reused) input
+     * buffer, sequentially from position 0: no float[] to allocate and copy per frame.
+     */
+    public List<Tensor> run(int floats, long[] shape, java.util.function.Consumer<FloatBuffer> fill) {
+        FloatBuffer direct = inputBuffer(floats);
+        fill.accept(direct);
+        if (direct.position() != floats) throw new IllegalStateException("input filled with " + direct.position() + " floats, expected " + floats);
+        direct.flip(); // a direct buffer is handed to ORT without another copy
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, direct, shape);
              OrtSession.Result result = timedRun(tensor)) {
             List<Tensor> out = new ArrayList<>(outputNames.size());
             for (String name : outputNames) {
                 OnnxValue v = result.get(name).orElseThrow();
                 OnnxTensor t = (OnnxTensor) v;
-                FloatBuffer fb = t.getFloatBuffer();
-                float[] data = new float[fb.remaining()];
-                fb.get(data);
+                FloatBuffer fb = t.getFloatBuffer(); // already a copy owned by us
+                float[] data;
+                if (fb.hasArray() && fb.arrayOffset() == 0 && fb.position() == 0 && fb.remaining() == fb.array().length) {
+                    data = fb.array();
+                } else {
+                    data = new float[fb.remaining()];
+                    fb.get(data);
+                }
                 out.add(new Tensor(data, t.getInfo().getShape()));
             }
             return out;
