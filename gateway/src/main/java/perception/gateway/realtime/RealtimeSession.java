@@ -164,10 +164,6 @@ final class RealtimeSession {
     }
 
     private void responseCreate(JsonObject event, String eventId) {
-        if (response != null) {
-            send(RealtimeEvents.error("conversation_already_has_active_response", "a response is in progress: cancel it first", eventId));
-            return;
-        }
         JsonObject overrides = event.getValue("response") instanceof JsonObject r ? r : new JsonObject();
         // after the audio already sent: a commit just before must have its transcript in the conversation
         audioTail = audioTail.transform(x -> {

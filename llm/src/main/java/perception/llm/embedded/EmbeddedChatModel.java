@@ -287,29 +287,20 @@ public final class EmbeddedChatModel implements ChatModel {
 
     /** Greedy ids after a raw prompt of ids (tests and benchmarks); stops at EOS or maxTokens. */
     public long[] generateIds(long[] promptIds, int maxTokens, Cancellation cancellation) {
-        try (LanguageModel lm = newGeneration()) {
-            long[] out = new long[maxTokens];
-            int n = 0;
-            float[] logits = lm.prefill(promptIds, List.of());
-            while (n < maxTokens && !cancellation.isCancelled()) {
-                int token = Sampler.argmax(logits);
-                if (config.eosTokenIds().contains((long) token)) break;
-                out[n++] = token;
-                if (n < maxTokens) logits = lm.step(token);
-            }
-            return java.util.Arrays.copyOf(out, n);
-        } catch (OrtException e) {
-            throw new LlmException(500, "inference_failed", e.getMessage(), e);
-        }
+        return greedy(promptIds, List.of(), maxTokens, cancellation);
     }
 
     /** Greedy ids after a prompt with images (VLM tests). */
     public long[] generateIds(Prompt prompt, int maxTokens) {
+        return greedy(prompt.ids(), prompt.images(), maxTokens, new Cancellation());
+    }
+
+    private long[] greedy(long[] ids, List<ImageProcessor.Frames> images, int maxTokens, Cancellation cancellation) {
         try (LanguageModel lm = newGeneration()) {
             long[] out = new long[maxTokens];
             int n = 0;
-            float[] logits = lm.prefill(prompt.ids(), prompt.images());
-            while (n < maxTokens) {
+            float[] logits = lm.prefill(ids, images);
+            while (n < maxTokens && !cancellation.isCancelled()) {
                 int token = Sampler.argmax(logits);
                 if (config.eosTokenIds().contains((long) token)) break;
                 out[n++] = token;
