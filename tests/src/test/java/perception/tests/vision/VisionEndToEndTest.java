@@ -127,7 +127,8 @@ class VisionEndToEndTest {
                 refused++;
             }
         }
-        assertEquals(60, ok + refused);
+        // Both paths are exercised over HTTP: some mutants are still analysed, some refused.
+        assertTrue(ok > 0 && refused > 0, "both outcomes: " + ok + " analysed, " + refused + " refused");
         HttpResponse<String> after = postRaw(http, gateway.url("/v1/images/describe?analyzers=objects"), "image/jpeg", photo("dog.jpg"));
         assertEquals(200, after.statusCode(), "still serving after " + refused + " refusals");
     }
