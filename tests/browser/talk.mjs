@@ -11,9 +11,16 @@ await scenario(async (a, launch) => {
   const { page } = await launch({ audio: `${a.audio}%noloop`, video: a.video });
   const events = [];
   const sent = [];
+  const audioArrivals = [];   // when each audio delta reached the browser's socket (ms)
   page.on('websocket', ws => {
     if (!ws.url().endsWith('/v1/realtime')) return;
-    ws.on('framereceived', f => { try { events.push(JSON.parse(f.payload)); } catch { /* binary */ } });
+    ws.on('framereceived', f => {
+      try {
+        const e = JSON.parse(f.payload);
+        events.push(e);
+        if (e.type === 'response.output_audio.delta') audioArrivals.push(Date.now());
+      } catch { /* binary */ }
+    });
     ws.on('framesent', f => { try { const e = JSON.parse(f.payload); if (e.type !== 'input_audio_buffer.append') sent.push(e); } catch { /* binary */ } });
   });
   // Record every audio chunk the page schedules (what is actually played, not the page's own
@@ -66,7 +73,10 @@ await scenario(async (a, launch) => {
       if (i === 0) continue;
       const end = chunks[i - 1].when + chunks[i - 1].duration;
       const gap = chunks[i].when - end;                  // silence between two consecutive chunks
-      if (gap > 0.0005) gaps.push({ at_ms: Math.round((end - chunks[0].when) * 1000), gap_ms: Math.round(gap * 1000), buffer_ms: Math.round(chunks[i - 1].duration * 1000) });
+      if (gap > 0.0005) {
+        gaps.push({ chunk: i, at_ms: Math.round((end - chunks[0].when) * 1000), gap_ms: Math.round(gap * 1000),
+          buffer_ms: Math.round(chunks[i - 1].duration * 1000), scheduled_after_ms: Math.round((chunks[i].now - chunks[i - 1].now) * 1000) });
+      }
     }
     const seconds = chunks.reduce((s, c) => s + c.duration, 0);
     return { chunks: chunks.length, scheduled_ms: Math.round(seconds * 1000), gaps, late };
@@ -81,7 +91,7 @@ await scenario(async (a, launch) => {
   const updates = sent.filter(e => e.type === 'session.update').map(e => e.session);
   const linkedEcho = events.filter(e => e.type === 'session.updated').map(e => e.session?.video_session ?? null);
   return {
-    outcome: done, ...state, playback, events: events.map(e => e.type), notices: shownNotices, turnRows,
+    outcome: done, ...state, playback: { ...playback, arrivals_ms: audioArrivals.map(t => t - (audioArrivals[0] ?? t)) }, events: events.map(e => e.type), notices: shownNotices, turnRows,
     videoSession, sessionUpdates: updates, videoSessionsEchoed: linkedEcho,
   };
 });
