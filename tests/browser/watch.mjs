@@ -6,14 +6,17 @@ import { scenario, notices } from './lib/browser.mjs';
 
 await scenario(async (a, launch) => {
   const { page } = await launch({ video: a.video });
-  // The gateway's own figures for each analysis: when it arrived here and how long the gateway took.
+  // The gateway's own figures for each analysis: when it arrived here, its latency and the work it did (timings_ms).
   const analyses = [];
   page.on('websocket', ws => {
     if (!ws.url().endsWith('/v1/video')) return;
     ws.on('framereceived', f => {
       try {
         const e = JSON.parse(f.payload);
-        if (e.type === 'frame.analysis') analyses.push({ t: Date.now(), latency_ms: e.latency_ms });
+        if (e.type === 'frame.analysis') {
+          const work = Object.values(e.timings_ms || {}).reduce((a, b) => a + b, 0);   // decode + each analyzer
+          analyses.push({ t: Date.now(), latency_ms: e.latency_ms, work_ms: work });
+        }
       } catch { /* not JSON */ }
     });
   });
@@ -44,8 +47,8 @@ await scenario(async (a, launch) => {
   const lastSent = await sentCount();
   const t1 = Date.now();
   const elapsed = (t1 - t0) / 1000;
-  const latencies = analyses.filter(e => e.t >= t0 && e.t <= t1).map(e => e.latency_ms).sort((x, y) => x - y);
-  const medianLatency = latencies.length ? latencies[Math.floor(latencies.length / 2)] : null;
+  const inWindow = analyses.filter(e => e.t >= t0 && e.t <= t1);
+  const median = xs => (xs.length ? [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] : null);
   const state = await page.evaluate(() => ({
     stats: { ...document.getElementById('watch-stats').dataset },
     statsText: document.getElementById('watch-stats').textContent,
@@ -55,5 +58,5 @@ await scenario(async (a, launch) => {
     videoWidth: document.getElementById('watch-video').videoWidth,
   }));
   await page.screenshot({ path: a.screenshot, fullPage: true });
-  return { analyses_in_window: last - first, sent_in_window: lastSent - firstSent, median_latency_ms: medianLatency, window_s: elapsed, rate_per_s: (last - first) / elapsed, max_boxes: maxBoxes, boxes: sawBoxes || [], ...state, notices: await notices(page) };
+  return { analyses_in_window: last - first, sent_in_window: lastSent - firstSent, median_latency_ms: median(inWindow.map(e => e.latency_ms)), median_work_ms: median(inWindow.map(e => e.work_ms)), window_s: elapsed, rate_per_s: (last - first) / elapsed, max_boxes: maxBoxes, boxes: sawBoxes || [], ...state, notices: await notices(page) };
 });

@@ -125,21 +125,22 @@ class WebUiBrowserTest {
 
         JsonObject r = Browser.run("watch.mjs", 90, "--url=" + gateway.url("/"), "--video=" + video, "--seconds=6", "--fps=4",
                 "--analyzers=objects,faces", "--screenshot=" + Browser.ARTIFACTS.resolve("web-watch.png"));
-        log.info("watch: {} frame.analysis and {} frames sent in {} s = {}/s, median gateway latency {} ms, stats {}, {} ms in the browser",
+        log.info("watch: {} frame.analysis and {} frames sent in {} s = {}/s, median analysis work {} ms, latency {} ms, stats {}, {} ms in the browser",
                 r.getInteger("analyses_in_window"), r.getInteger("sent_in_window"), r.getDouble("window_s"), r.getDouble("rate_per_s"),
-                r.getValue("median_latency_ms"), r.getJsonObject("stats"), r.getLong("elapsed_ms"));
+                r.getValue("median_work_ms"), r.getValue("median_latency_ms"), r.getJsonObject("stats"), r.getLong("elapsed_ms"));
         assertEquals(List.of(), r.getJsonArray("problems").getList(), "page errors");
         assertEquals(List.of(), r.getJsonArray("notices").getList(), "the page showed a problem");
         assertNotNull(r.getString("sessionId"), "no session.created from /v1/video");
         assertEquals(640, r.getInteger("videoWidth"), "the fake camera's picture");
         // One analysis at a time, latest frame wins: in the window the gateway can analyse every frame the page sent, or
-        // one per analysis time (its latency_ms, which includes any wait) — whichever is fewer. Half of that is required.
+        // one per analysis (the work its timings_ms report) — whichever is fewer. Half of that is required, so the
+        // bound follows the machine's speed and the page's sending rate, not a fixed rate.
         int analyses = r.getInteger("analyses_in_window"), sent = r.getInteger("sent_in_window");
-        assertNotNull(r.getValue("median_latency_ms"), "no frame.analysis during the window: " + r.getJsonObject("stats"));
-        double latencyMs = r.getDouble("median_latency_ms"), windowMs = r.getDouble("window_s") * 1000;
-        long possible = (long) Math.min(sent, Math.floor(windowMs / Math.max(latencyMs, 1)));
+        assertNotNull(r.getValue("median_work_ms"), "no frame.analysis during the window: " + r.getJsonObject("stats"));
+        double workMs = r.getDouble("median_work_ms"), windowMs = r.getDouble("window_s") * 1000;
+        long possible = (long) Math.min(sent, Math.floor(windowMs / Math.max(workMs, 1)));
         assertTrue(analyses >= Math.max(1, possible / 2), analyses + " frame.analysis in " + windowMs + " ms while the page sent " + sent
-                + " frames and an analysis took " + latencyMs + " ms: at least " + Math.max(1, possible / 2) + " expected");
+                + " frames and an analysis took " + workMs + " ms of work: at least " + Math.max(1, possible / 2) + " expected");
         assertTrue(r.getInteger("max_boxes") >= 1, "no overlay drawn");
         Set<String> labels = r.getJsonArray("boxes").stream().map(b -> ((JsonObject) b).getString("label").split(" ")[0]).collect(Collectors.toSet());
         assertTrue(labels.stream().anyMatch(Set.of("dog", "bicycle", "car", "person", "horse")::contains), "overlay labels " + labels);
