@@ -94,6 +94,16 @@ class RealtimeVoiceTest {
             assertTrue(latency.getLong("first_token") >= latency.getLong("transcript"), latency.encode());
             assertTrue(latency.getLong("first_audio") >= latency.getLong("first_token"), latency.encode());
             assertTrue(response.getJsonObject("usage").getInteger("output_tokens") > 20, response.encode());
+            assertLatencyExported();
+        }
+    }
+
+    /** README: per-turn latency is exported as perception_realtime_latency_seconds{stage=...} histograms. */
+    private static void assertLatencyExported() throws Exception {
+        String metrics = new SpeechClient(gateway.port()).metrics();
+        for (String stage : List.of("transcript", "first_token", "first_audio")) {
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("perception_realtime_latency_seconds_count{") && l.contains("stage=\"" + stage + "\"")
+                    && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1), "no " + stage + " latency in /metrics");
         }
     }
 
