@@ -1,10 +1,11 @@
 package perception.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A request in flight when stop() begins still gets its answer; new connections are refused. */
+/**
+ * A request in flight when stop() begins still gets its answer; new connections are refused. No
+ * sleeps: the test waits for states — the server's interim 100 Continue (a handler has the request),
+ * then refused connections (draining) — so it holds on a slow machine and a fast one.
+ */
 class GracefulShutdownTest {
 
     @Test
@@ -21,27 +26,48 @@ class GracefulShutdownTest {
         Gateway g = Gateway.start(config).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         int port = g.port();
         try (Socket inFlight = new Socket("127.0.0.1", port)) {
+            inFlight.setSoTimeout(30_000);
             OutputStream out = inFlight.getOutputStream();
-            // Half a request: the server is waiting for the rest of the body.
-            out.write("POST /v1/unknown HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = inFlight.getInputStream();
+            out.write("POST /v1/unknown HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            Thread.sleep(200);
+            // The interim answer proves the server has parsed the request and a handler is reading its body.
+            assertEquals("HTTP/1.1 100 Continue", line(in), "the request reached a handler");
+            assertEquals("", line(in));
+            out.write("12345".getBytes(StandardCharsets.US_ASCII)); // half the body: the request stays in flight
+            out.flush();
 
             CompletableFuture<Void> stopped = g.stop().toCompletionStage().toCompletableFuture();
-            Thread.sleep(300);
+            awaitRefused(port); // the server is draining
             assertFalse(stopped.isDone(), "stop waits for the request in flight");
-            assertThrows(IOException.class, () -> {
-                try (Socket s = new Socket("127.0.0.1", port)) {
-                    s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    if (s.getInputStream().read() < 0) throw new IOException("closed without an answer");
-                }
-            }, "no new connections while draining");
 
             out.write("67890".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            String answer = new String(inFlight.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
-            assertTrue(answer.startsWith("HTTP/1.1 404"), "in-flight request answered: " + answer);
+            String answer = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 404"), "in-flight request answered: '" + answer + "'");
             stopped.get(15, TimeUnit.SECONDS);
         }
+    }
+
+    /** Waits (up to 30 s) until a new connection gets no answer: refused, or closed unanswered. */
+    private static void awaitRefused(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(30_000);
+                s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                if (s.getInputStream().read() < 0) return;
+            } catch (IOException refused) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("new connections were still answered 30 s after stop() began");
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c; (c = in.read()) >= 0 && c != '\n'; ) if (c != '\r') b.append((char) c);
+        return b.toString();
     }
 }

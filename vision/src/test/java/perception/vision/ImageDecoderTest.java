@@ -107,11 +107,9 @@ class ImageDecoderTest {
         byte[] png = encode(card(), ".png");
         // Claim 100000 × 100000 in IHDR; the body stays 64×48. Nothing may be allocated for it.
         ByteBuffer.wrap(png).putInt(16, 100_000).putInt(20, 100_000);
-        long before = usedHeap();
         VisionException e = assertThrows(VisionException.class, () -> decoder.decode(png));
         assertEquals(VisionException.Reason.TOO_LARGE, e.reason());
         assertTrue(e.getMessage().contains("10000.0 megapixels"), e.getMessage());
-        assertTrue(usedHeap() - before < 50_000_000, "no pixel buffer was allocated");
         ImageDecoder small = new ImageDecoder(1000);
         assertEquals(VisionException.Reason.TOO_LARGE, assertThrows(VisionException.class, () -> small.decode(encode(card(), ".jpg"))).reason());
     }
@@ -137,9 +135,56 @@ class ImageDecoderTest {
         assertEquals(VisionException.Reason.CORRUPT, assertThrows(VisionException.class, () -> decoder.decode(bad)).reason());
     }
 
-    private static long usedHeap() {
-        Runtime r = Runtime.getRuntime();
-        return r.totalMemory() - r.freeMemory();
+    /**
+     * A real decompression bomb: a valid 3000×3000 grey PNG of a few KB that decodes to 27 MB of
+     * BGR pixels. Above the limit it is refused before anything the size of the picture is allocated.
+     */
+    @Test
+    void aRealBombIsRefusedWithoutAllocatingItsPixels() throws IOException {
+        byte[] bomb = greyPng(3000, 3000);
+        assertTrue(bomb.length < 100_000, "a bomb is small: " + bomb.length);
+        long[] decodedBytes = new long[1];
+        // Within the limit it decodes, and the measurement sees the pixel buffers (so it can see them below).
+        long allocated = allocatedBy(() -> decodedBytes[0] = new ImageDecoder(10_000_000).decode(bomb).bgr().length);
+        assertEquals(27_000_000, decodedBytes[0]);
+        assertTrue(allocated >= 27_000_000, "decoding allocated " + allocated + " bytes");
+        ImageDecoder limited = new ImageDecoder(4_000_000);
+        long refused = allocatedBy(() -> assertEquals(VisionException.Reason.TOO_LARGE,
+                assertThrows(VisionException.class, () -> limited.decode(bomb)).reason()));
+        assertTrue(refused < 1_000_000, "refusing the bomb allocated " + refused + " bytes: its pixels were decoded");
+    }
+
+    private static long allocatedBy(Runnable work) {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        work.run();
+        return threads.getCurrentThreadAllocatedBytes() - before;
+    }
+
+    /** A valid 8-bit greyscale PNG of zeros, deflated row by row without holding the raw image. */
+    static byte[] greyPng(int width, int height) throws IOException {
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        try (var z = new java.util.zip.DeflaterOutputStream(idat, new java.util.zip.Deflater(9))) {
+            byte[] row = new byte[1 + width]; // filter type 0, then black pixels
+            for (int y = 0; y < height; y++) z.write(row);
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+        pngChunk(png, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put(new byte[] {8, 0, 0, 0, 0}).array());
+        pngChunk(png, "IDAT", idat.toByteArray());
+        pngChunk(png, "IEND", new byte[0]);
+        return png.toByteArray();
+    }
+
+    private static void pngChunk(ByteArrayOutputStream out, String type, byte[] data) {
+        byte[] typeBytes = type.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(typeBytes);
+        out.writeBytes(data);
+        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     @Test
@@ -167,12 +212,15 @@ class ImageDecoderTest {
         Frame card = card();
         byte[][] seeds = {encode(card, ".jpg"), encode(card, ".png"), encode(card, ".bmp"), encode(card, ".webp"),
                 encode(card, ".tiff"), javaEncode(Frames.toBufferedImage(card), "gif")};
-        int decoded = 0, refused = 0;
+        String[] names = {"jpg", "png", "bmp", "webp", "tiff", "gif"};
         // As the gateway does, a limit: a mutated header that claims a huge canvas is refused at once.
         ImageDecoder decoder = new ImageDecoder(1_000_000);
-        for (byte[] seed : seeds) {
+        java.util.List<String> outcomes = new java.util.ArrayList<>();
+        for (int s = 0; s < seeds.length; s++) {
+            int decoded = 0, refused = 0, unchanged = 0;
             for (int i = 0; i < 400; i++) {
-                byte[] m = mutate(seed, random);
+                byte[] m = mutate(seeds[s], random);
+                if (Arrays.equals(m, seeds[s])) unchanged++;
                 try {
                     Frame f = decoder.decode(m);
                     assertTrue(f.width() > 0 && f.height() > 0);
@@ -181,9 +229,16 @@ class ImageDecoderTest {
                     refused++;
                 }
             }
+            outcomes.add(names[s] + ": decoded " + decoded + ", refused " + refused + ", unchanged " + unchanged);
+            if (names[s].equals("png")) {
+                // Every chunk is CRC-checked and IEND required: any altered PNG is refused.
+                assertEquals(unchanged, decoded, "only unaltered PNGs decode: " + outcomes.get(s));
+            } else {
+                // Mutants of the other formats exercise both paths: some still decode, some are refused.
+                assertTrue(decoded > 0 && refused > 0, "both outcomes for " + outcomes.get(s));
+            }
         }
-        assertEquals(seeds.length * 400, decoded + refused);
-        assertTrue(refused > 100 && decoded > 100, "both outcomes happen: decoded " + decoded + ", refused " + refused);
+        System.out.println("mutation test: " + outcomes);
         assertCard(decoder.decode(seeds[1])); // the decoder still works afterwards
     }
 

@@ -66,7 +66,8 @@ class VideoSamplerTest {
                 refused++;
             }
         }
-        assertEquals(40, sampled + refused);
+        // Mutants exercise both paths: some still sample, some are refused (never anything else).
+        assertTrue(sampled > 0 && refused > 0, "both outcomes: sampled " + sampled + ", refused " + refused);
         assertEquals(5, sample(mp4, 5).size(), "still works afterwards");
     }
 
@@ -78,7 +79,7 @@ class VideoSamplerTest {
         Path png = dir.resolve("still.png");
         Files.write(png, ImageDecoderTest.encode(ImageDecoderTest.card(), ".png"));
         // A still image is readable by FFmpeg as a one-frame "video": that is fine, it is one sample.
-        assertTrue(sample(png, 1).size() <= 1);
+        assertEquals(1, sample(png, 1).size());
         Path empty = dir.resolve("empty.mp4");
         Files.write(empty, new byte[0]);
         assertThrows(VisionException.class, () -> sample(empty, 1));

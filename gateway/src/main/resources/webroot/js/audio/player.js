@@ -1,7 +1,10 @@
 // Gapless playback of PCM16 chunks as they arrive: each chunk is scheduled to start exactly where the
 // previous one ends on the audio clock; stop() silences everything at once (barge-in).
 
-const LEAD_SECONDS = 0.05; // headroom when the queue ran dry, so the first chunk is not clipped
+// Headroom when the queue is empty (an answer starts, or it ran dry): the gateway sends up to 500 ms
+// ahead, but a busy main thread can handle the chunks after the first few a few hundred ms late;
+// 50 ms was too little (a 151 ms gap after the first 200 ms, WebUiBrowserTest on a loaded machine).
+const LEAD_SECONDS = 0.2;
 
 export class PcmPlayer {
   constructor(context, sampleRate = 24000) {

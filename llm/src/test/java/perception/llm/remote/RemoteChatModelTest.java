@@ -67,9 +67,14 @@ class RemoteChatModelTest {
         server.stop(0);
     }
 
+    /** Timeouts far above anything a loaded machine needs: only the stall test relies on one, its own. */
     private RemoteChatModel model() {
+        return model(Duration.ofSeconds(30));
+    }
+
+    private RemoteChatModel model(Duration idle) {
         return new RemoteChatModel(RemoteConfig.of("http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "sk-test", "m")
-                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofMillis(800)));
+                .withTimeouts(Duration.ofSeconds(30), Duration.ofSeconds(60), idle));
     }
 
     private static ChatRequest ask() {
@@ -183,17 +188,28 @@ class RemoteChatModelTest {
         assertEquals(1, calls.get());
     }
 
+    /** The server sends one piece and then stalls until the client has given up: it never resumes first. */
     @Test
-    void stalledStreamTimesOutAs504() {
+    void stalledStreamTimesOutAs504() throws Exception {
+        java.util.concurrent.CountDownLatch gaveUp = new java.util.concurrent.CountDownLatch(1);
         handler = (ex, n) -> {
             ex.getResponseHeaders().add("content-type", "text/event-stream");
             ex.sendResponseHeaders(200, 0);
             ex.getResponseBody().write(chunk("a", null).getBytes(StandardCharsets.UTF_8));
             ex.getResponseBody().flush();
-            Thread.sleep(5000);
+            gaveUp.await(60, java.util.concurrent.TimeUnit.SECONDS);
         };
-        LlmException e = assertThrows(LlmException.class, () -> model().chat(ask(), t -> { }, new Cancellation()));
-        assertEquals(504, e.status());
+        List<String> got = new ArrayList<>();
+        long t0 = System.nanoTime();
+        try {
+            LlmException e = assertThrows(LlmException.class, () -> model(Duration.ofSeconds(2)).chat(ask(), got::add, new Cancellation()));
+            assertEquals(504, e.status());
+            assertTrue(e.getMessage().contains("sent nothing for 2 s in the middle of the answer"), e.getMessage());
+        } finally {
+            gaveUp.countDown();
+        }
+        assertEquals(List.of("a"), got, "the piece before the stall arrived");
+        assertTrue(System.nanoTime() - t0 >= 2_000_000_000L, "gave up only after the idle timeout");
     }
 
     @Test

@@ -127,9 +127,32 @@ class VisionEndToEndTest {
                 refused++;
             }
         }
-        assertEquals(60, ok + refused);
+        // Both paths are exercised over HTTP: some mutants are still analysed, some refused.
+        assertTrue(ok > 0 && refused > 0, "both outcomes: " + ok + " analysed, " + refused + " refused");
         HttpResponse<String> after = postRaw(http, gateway.url("/v1/images/describe?analyzers=objects"), "image/jpeg", photo("dog.jpg"));
         assertEquals(200, after.statusCode(), "still serving after " + refused + " refusals");
+    }
+
+    /** README's /metrics row: the vision worker pool and the inference timer count the analyses done. */
+    @Test
+    void metricsCountTheAnalysesOnTheVisionPool() throws Exception {
+        double before = inferenceCount(metrics());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(200, postRaw(http, gateway.url("/v1/images/describe?analyzers=objects"), "image/jpeg", photo("dog.jpg")).statusCode());
+        }
+        String after = metrics();
+        assertEquals(before + 2, inferenceCount(after), 0.0, "perception_inference_seconds_count{model=\"vision\"} counts each analysis");
+        assertTrue(after.lines().anyMatch(l -> l.startsWith("vertx_pool_queue_pending") && l.contains("\"vision\"")),
+                "the vision worker pool in /metrics: " + after.lines().filter(l -> l.startsWith("vertx_pool")).toList());
+    }
+
+    private static String metrics() throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(gateway.url("/metrics"))).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static double inferenceCount(String metrics) {
+        return metrics.lines().filter(l -> l.startsWith("perception_inference_seconds_count{") && l.contains("model=\"vision\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test

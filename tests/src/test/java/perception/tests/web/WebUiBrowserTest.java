@@ -114,22 +114,33 @@ class WebUiBrowserTest {
         assertTrue(r.getInteger("statusModels") >= 3, "models listed on the Status view: " + r.getInteger("statusModels"));
     }
 
-    /** Watch: the fake camera plays dog, then person photos; overlays appear, ≥ 1 analysis per second, scene changes logged. */
+    /**
+     * Watch: the fake camera plays dog, then person photos; overlays appear, analyses keep coming as
+     * fast as the frames sent and the gateway's own analysis time allow, scene changes are logged.
+     */
     @Test
-    void watchShowsOverlaysAndAtLeastOneAnalysisPerSecond() throws Exception {
+    void watchShowsOverlaysAndKeepsAnalysing() throws Exception {
         Path video = media.resolve("camera.y4m");
         WebMedia.y4m(video, 10, 2.0, WebMedia.photo("dog.jpg", 640, 480), WebMedia.photo("person.jpg", 640, 480));
 
         JsonObject r = Browser.run("watch.mjs", 90, "--url=" + gateway.url("/"), "--video=" + video, "--seconds=6", "--fps=4",
                 "--analyzers=objects,faces", "--screenshot=" + Browser.ARTIFACTS.resolve("web-watch.png"));
-        log.info("watch: {} frame.analysis in {} s = {}/s, stats {}, {} ms in the browser", r.getInteger("analyses_in_window"),
-                r.getDouble("window_s"), r.getDouble("rate_per_s"), r.getJsonObject("stats"), r.getLong("elapsed_ms"));
+        log.info("watch: {} frame.analysis and {} frames sent in {} s = {}/s, median analysis work {} ms, latency {} ms, stats {}, {} ms in the browser",
+                r.getInteger("analyses_in_window"), r.getInteger("sent_in_window"), r.getDouble("window_s"), r.getDouble("rate_per_s"),
+                r.getValue("median_work_ms"), r.getValue("median_latency_ms"), r.getJsonObject("stats"), r.getLong("elapsed_ms"));
         assertEquals(List.of(), r.getJsonArray("problems").getList(), "page errors");
         assertEquals(List.of(), r.getJsonArray("notices").getList(), "the page showed a problem");
         assertNotNull(r.getString("sessionId"), "no session.created from /v1/video");
         assertEquals(640, r.getInteger("videoWidth"), "the fake camera's picture");
-        double rate = r.getDouble("rate_per_s");
-        assertTrue(rate >= 1.0, "frame.analysis per second: " + rate + " (" + r.getInteger("analyses_in_window") + " in " + r.getDouble("window_s") + " s)");
+        // One analysis at a time, latest frame wins: in the window the gateway can analyse every frame the page sent, or
+        // one per analysis (the work its timings_ms report) — whichever is fewer. Half of that is required, so the
+        // bound follows the machine's speed and the page's sending rate, not a fixed rate.
+        int analyses = r.getInteger("analyses_in_window"), sent = r.getInteger("sent_in_window");
+        assertNotNull(r.getValue("median_work_ms"), "no frame.analysis during the window: " + r.getJsonObject("stats"));
+        double workMs = r.getDouble("median_work_ms"), windowMs = r.getDouble("window_s") * 1000;
+        long possible = (long) Math.min(sent, Math.floor(windowMs / Math.max(workMs, 1)));
+        assertTrue(analyses >= Math.max(1, possible / 2), analyses + " frame.analysis in " + windowMs + " ms while the page sent " + sent
+                + " frames and an analysis took " + workMs + " ms of work: at least " + Math.max(1, possible / 2) + " expected");
         assertTrue(r.getInteger("max_boxes") >= 1, "no overlay drawn");
         Set<String> labels = r.getJsonArray("boxes").stream().map(b -> ((JsonObject) b).getString("label").split(" ")[0]).collect(Collectors.toSet());
         assertTrue(labels.stream().anyMatch(Set.of("dog", "bicycle", "car", "person", "horse")::contains), "overlay labels " + labels);
@@ -162,8 +173,20 @@ class WebUiBrowserTest {
         assertEquals("completed", answer.getString("status"), answer.encode());
         assertEquals(spokenAnswer().strip(), answer.getString("text").strip(), "the page shows the model's answer");
         assertTrue(answer.getInteger("audio_ms") > 300, "answer audio received (ms): " + answer.getInteger("audio_ms"));
-        assertTrue(answer.getInteger("played_ms") >= answer.getInteger("audio_ms") * 0.8,
-                "answer audio played " + answer.getInteger("played_ms") + " of " + answer.getInteger("audio_ms") + " ms");
+        // Played to the end, without gaps: every received chunk was scheduled, back to back on the audio clock
+        // (tests/browser/talk.mjs records what the page hands to Web Audio), and playback ran until the last one ended.
+        JsonObject playback = r.getJsonObject("playback");
+        log.info("talk playback: {} chunks, {} ms scheduled, gaps {}, late {}, page underruns {}", playback.getInteger("chunks"),
+                playback.getInteger("scheduled_ms"), playback.getJsonArray("gaps"), playback.getInteger("late"), answer.getInteger("underruns"));
+        int audioMs = answer.getInteger("audio_ms");
+        assertEquals(audioMs, playback.getInteger("scheduled_ms"), 2, "all received audio was scheduled: " + playback.encode());
+        List<Object> longGaps = playback.getJsonArray("gaps").stream()
+                .filter(g -> ((JsonObject) g).getInteger("gap_ms") > ((JsonObject) g).getInteger("buffer_ms")).toList();
+        assertEquals(List.of(), longGaps, "gaps longer than one buffer in the answer's playback; audio deltas reached the page at (ms) "
+                + playback.getJsonArray("arrivals_ms"));
+        assertEquals(0, playback.getInteger("late"), "chunks scheduled after their time: " + playback.encode());
+        assertTrue(answer.getInteger("played_ms") >= audioMs - 2,
+                "answer audio played " + answer.getInteger("played_ms") + " of " + audioMs + " ms");
         assertTrue(r.getString("caption").contains("Assistant"), "caption: " + r.getString("caption"));
 
         List<String> events = r.getJsonArray("events").stream().map(String::valueOf).toList();
