@@ -3,17 +3,31 @@ package perception.llm;
 import java.util.List;
 
 /**
- * What to generate: the conversation, sampling, stop strings and the most tokens to produce
- * (null: as many as the context allows).
+ * What to generate: the conversation, sampling, stop strings, the most tokens to produce (null:
+ * as many as the context allows), and the tools the model may call with how it may call them.
  */
-public record ChatRequest(List<ChatMessage> messages, Sampling sampling, List<String> stop, Integer maxTokens) {
+public record ChatRequest(List<ChatMessage> messages, Sampling sampling, List<String> stop, Integer maxTokens,
+                          List<ToolSpec> tools, ToolChoice toolChoice) {
     public ChatRequest {
         messages = List.copyOf(messages);
         stop = stop == null ? List.of() : List.copyOf(stop);
+        tools = tools == null ? List.of() : List.copyOf(tools);
+        if (toolChoice == null) toolChoice = ToolChoice.AUTO;
         if (sampling == null) sampling = Sampling.GREEDY;
         if (messages.isEmpty()) throw new IllegalArgumentException("messages is empty: send at least one message");
         if (maxTokens != null && maxTokens < 1) throw new IllegalArgumentException("max_tokens must be at least 1, got " + maxTokens);
         for (String s : stop) if (s.isEmpty()) throw new IllegalArgumentException("stop strings must not be empty");
+        String named = toolChoice.function();
+        if (named != null && tools.stream().noneMatch(t -> t.name().equals(named))) {
+            throw new IllegalArgumentException("tool_choice names function '" + named + "' which is not among the tools");
+        }
+        if (toolChoice.mode() == ToolChoice.Mode.REQUIRED && tools.isEmpty()) {
+            throw new IllegalArgumentException("tool_choice is required but no tools were given");
+        }
+    }
+
+    public ChatRequest(List<ChatMessage> messages, Sampling sampling, List<String> stop, Integer maxTokens) {
+        this(messages, sampling, stop, maxTokens, List.of(), ToolChoice.AUTO);
     }
 
     public static ChatRequest of(List<ChatMessage> messages, Integer maxTokens) {
@@ -21,7 +35,16 @@ public record ChatRequest(List<ChatMessage> messages, Sampling sampling, List<St
     }
 
     public ChatRequest withMessages(List<ChatMessage> replaced) {
-        return new ChatRequest(replaced, sampling, stop, maxTokens);
+        return new ChatRequest(replaced, sampling, stop, maxTokens, tools, toolChoice);
+    }
+
+    public ChatRequest withTools(List<ToolSpec> replaced, ToolChoice choice) {
+        return new ChatRequest(messages, sampling, stop, maxTokens, replaced, choice);
+    }
+
+    /** Whether the model may call a tool in this request. */
+    public boolean toolsOffered() {
+        return !tools.isEmpty() && toolChoice.mode() != ToolChoice.Mode.NONE;
     }
 
     public boolean hasImages() {

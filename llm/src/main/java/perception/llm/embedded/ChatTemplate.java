@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import perception.llm.ChatMessage;
 import perception.llm.ContentPart;
+import perception.llm.ToolCall;
+import perception.llm.ToolSpec;
 
 /**
  * A model's chat template rendered with Jinja the way transformers' apply_chat_template does:
@@ -89,6 +91,16 @@ public final class ChatTemplate {
      * tokenizers' templates expect.
      */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt, boolean contentAsParts) {
+        return render(messages, List.of(), addGenerationPrompt, contentAsParts);
+    }
+
+    /**
+     * As above, with the tools offered: bound to {@code tools} as transformers passes them
+     * ({@code {"type":"function","function":{name, description, parameters}}}), and assistant tool
+     * calls / tool results in the messages as transformers' templates read them ({@code tool_calls}
+     * with {@code arguments} as an object, {@code tool_call_id}). No tools: {@code tools} is unset.
+     */
+    public String render(List<ChatMessage> messages, List<ToolSpec> tools, boolean addGenerationPrompt, boolean contentAsParts) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (ChatMessage m : messages) {
             Map<String, Object> msg = new LinkedHashMap<>();
@@ -103,12 +115,52 @@ public final class ChatTemplate {
             } else {
                 msg.put("content", m.text());
             }
+            if (!m.toolCalls().isEmpty()) {
+                List<Map<String, Object>> calls = new ArrayList<>();
+                for (ToolCall c : m.toolCalls()) {
+                    Map<String, Object> function = new LinkedHashMap<>();
+                    function.put("name", c.name());
+                    function.put("arguments", argumentsObject(c.arguments()));
+                    Map<String, Object> call = new LinkedHashMap<>();
+                    call.put("id", c.id());
+                    call.put("type", "function");
+                    call.put("function", function);
+                    calls.add(call);
+                }
+                msg.put("tool_calls", calls);
+            }
+            if (m.toolCallId() != null) msg.put("tool_call_id", m.toolCallId());
             list.add(msg);
         }
         Map<String, Object> bindings = new LinkedHashMap<>(specialTokens);
+        if (!tools.isEmpty()) {
+            List<Map<String, Object>> specs = new ArrayList<>();
+            for (ToolSpec t : tools) {
+                Map<String, Object> function = new LinkedHashMap<>();
+                function.put("name", t.name());
+                function.put("description", t.description());
+                function.put("parameters", JSON.convertValue(t.parameters(), Map.class));
+                Map<String, Object> spec = new LinkedHashMap<>();
+                spec.put("type", "function");
+                spec.put("function", function);
+                specs.add(spec);
+            }
+            bindings.put("tools", specs);
+        }
         bindings.put("messages", list);
         bindings.put("add_generation_prompt", addGenerationPrompt);
         return render(bindings);
+    }
+
+    /** Arguments JSON as a map for the template (transformers passes a dict); text that does not parse stays text. */
+    private static Object argumentsObject(String arguments) {
+        try {
+            JsonNode n = JSON.readTree(arguments);
+            if (n != null && n.isObject()) return JSON.convertValue(n, Map.class);
+        } catch (IOException | RuntimeException ignored) {
+            // a model's malformed arguments, replayed as they were written
+        }
+        return arguments;
     }
 
     /** Renders with arbitrary bindings (tests compare with Hugging Face renderings). */

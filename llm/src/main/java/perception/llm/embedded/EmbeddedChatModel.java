@@ -20,6 +20,9 @@ import perception.llm.ChatResult.FinishReason;
 import perception.llm.ContentPart;
 import perception.llm.LlmException;
 import perception.llm.TokenListener;
+import perception.llm.ToolCall;
+import perception.llm.ToolChoice;
+import perception.llm.ToolSpec;
 
 /**
  * A Hugging Face ONNX export run in-process with ONNX Runtime: a text decoder ({@code model*.onnx}
@@ -166,7 +169,12 @@ public final class EmbeddedChatModel implements ChatModel {
     }
 
     public Prompt prompt(List<ChatMessage> messages, long maxImagePixels) {
-        String text = template.render(messages, true, acceptsImages());
+        return prompt(messages, List.of(), maxImagePixels);
+    }
+
+    /** The prompt with the tools offered rendered by the chat template (its {@code tools} variable). */
+    public Prompt prompt(List<ChatMessage> messages, List<ToolSpec> tools, long maxImagePixels) {
+        String text = template.render(messages, tools, true, acceptsImages());
         List<ImageProcessor.Frames> frames = new ArrayList<>();
         for (ChatMessage m : messages) {
             for (ContentPart p : m.parts()) {
@@ -207,7 +215,7 @@ public final class EmbeddedChatModel implements ChatModel {
 
     public Timed chatTimed(ChatRequest request, TokenListener listener, Cancellation cancellation) {
         long t0 = System.nanoTime();
-        Prompt prompt = prompt(request.messages(), options.maxImagePixels());
+        Prompt prompt = prompt(request.messages(), offeredTools(request), options.maxImagePixels());
         int context = config.contextLength() > 0 ? config.contextLength() : Integer.MAX_VALUE;
         if (prompt.ids().length >= context) {
             throw new LlmException(400, "context_length_exceeded", "the prompt is " + prompt.ids().length + " tokens but model "
@@ -219,6 +227,15 @@ public final class EmbeddedChatModel implements ChatModel {
         } catch (OrtException e) {
             throw new LlmException(500, "inference_failed", "ONNX Runtime failed while generating: " + e.getMessage(), e);
         }
+    }
+
+    /** The tools the template shows: none for tool_choice none, only the named one for a named choice. */
+    static List<ToolSpec> offeredTools(ChatRequest request) {
+        if (!request.toolsOffered()) return List.of();
+        if (request.toolChoice().mode() == ToolChoice.Mode.FUNCTION) {
+            return request.tools().stream().filter(t -> t.name().equals(request.toolChoice().function())).toList();
+        }
+        return request.tools();
     }
 
     private LanguageModel newGeneration() {
@@ -235,6 +252,11 @@ public final class EmbeddedChatModel implements ChatModel {
         for (long id : ids) seen.add(id);
         TextStreamer streamer = new TextStreamer(tokenizer);
         StopStrings stops = new StopStrings(request.stop());
+        List<ToolSpec> tools = offeredTools(request);
+        int[] callIndex = {0};
+        ToolCallParser calls = tools.isEmpty() ? null : new ToolCallParser(
+                tools.stream().map(ToolSpec::name).collect(java.util.stream.Collectors.toSet()), id,
+                c -> listener.onToolCall(new ToolCall.Delta(callIndex[0]++, c.id(), c.name(), c.arguments())));
         StringBuilder text = new StringBuilder();
         Set<Long> eos = config.eosTokenIds();
         FinishReason finish = FinishReason.LENGTH;
@@ -259,6 +281,7 @@ public final class EmbeddedChatModel implements ChatModel {
             produced++;
             seen.add(token);
             String released = stops.push(streamer.push(token));
+            if (calls != null) released = calls.push(released);
             if (!released.isEmpty()) {
                 text.append(released);
                 listener.onText(released);
@@ -277,11 +300,18 @@ public final class EmbeddedChatModel implements ChatModel {
         }
         long loopEnd = System.nanoTime();
         String rest = stops.flush();
+        List<ToolCall> made = List.of();
+        if (calls != null) {
+            rest = calls.push(rest);
+            if (finish != FinishReason.CANCELLED) rest += calls.finish(finish == FinishReason.STOP);
+            made = calls.calls();
+            if (!made.isEmpty() && finish == FinishReason.STOP) finish = FinishReason.TOOL_CALLS;
+        }
         if (!rest.isEmpty()) {
             text.append(rest);
             listener.onText(rest);
         }
-        ChatResult result = new ChatResult(text.toString(), finish, ids.length, produced, firstMillis, (System.nanoTime() - t0) / 1e6);
+        ChatResult result = new ChatResult(text.toString(), finish, ids.length, produced, firstMillis, (System.nanoTime() - t0) / 1e6, made);
         return new Timed(result, (loopEnd - loopStart) / 1e6, (lm.ortNanos() - prefillOrt) / 1e6, steps);
     }
 

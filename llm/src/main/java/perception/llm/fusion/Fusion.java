@@ -83,7 +83,7 @@ public final class Fusion {
                     parts.add(p);
                 }
             }
-            out.add(new ChatMessage(m.role(), mergeText(parts)));
+            out.add(m.withParts(mergeText(parts)));
         }
         return out;
     }

@@ -34,6 +34,9 @@ import perception.llm.ChatResult.FinishReason;
 import perception.llm.ContentPart;
 import perception.llm.LlmException;
 import perception.llm.TokenListener;
+import perception.llm.ToolCall;
+import perception.llm.ToolChoice;
+import perception.llm.ToolSpec;
 
 /**
  * Any OpenAI-compatible server (vLLM, Ollama, llama.cpp, LocalAI, OpenAI) over java.net.http,
@@ -184,6 +187,7 @@ public final class RemoteChatModel implements ChatModel {
 
     private ChatResult readEvents(Stream stream, TokenListener listener, Cancellation cancellation, long t0) {
         SseReader sse = new SseReader();
+        StreamedCalls calls = new StreamedCalls(listener);
         StringBuilder text = new StringBuilder();
         String finish = null;
         int promptTokens = 0, completionTokens = 0, pieces = 0;
@@ -215,7 +219,7 @@ public final class RemoteChatModel implements ChatModel {
                 }
                 if (event.trim().equals("[DONE]")) {
                     stream.cancel();
-                    return result(text, finish, promptTokens, completionTokens > 0 ? completionTokens : pieces, first, t0);
+                    return result(text, finish, promptTokens, completionTokens > 0 ? completionTokens : pieces, first, t0, calls.calls());
                 }
                 JsonNode chunk;
                 try {
@@ -241,11 +245,17 @@ public final class RemoteChatModel implements ChatModel {
                     text.append(content);
                     listener.onText(content);
                 }
+                JsonNode toolCalls = choice.path("delta").path("tool_calls");
+                if (toolCalls.isArray() && !toolCalls.isEmpty()) {
+                    if (pieces == 0) first = millis(t0);
+                    pieces++;
+                    calls.add(toolCalls);
+                }
                 if (choice.hasNonNull("finish_reason")) finish = choice.get("finish_reason").asText();
             }
         }
         if (finish == null) throw new LlmException(502, "upstream_bad_stream", "the LLM server's stream ended before the answer was complete");
-        return result(text, finish, promptTokens, completionTokens > 0 ? completionTokens : pieces, first, t0);
+        return result(text, finish, promptTokens, completionTokens > 0 ? completionTokens : pieces, first, t0, calls.calls());
     }
 
     private ChatResult readJson(Stream stream, TokenListener listener, long t0) {
@@ -255,18 +265,72 @@ public final class RemoteChatModel implements ChatModel {
             JsonNode choice = root.path("choices").path(0);
             String content = choice.path("message").path("content").asText("");
             if (!content.isEmpty()) listener.onText(content);
+            StreamedCalls calls = new StreamedCalls(listener);
+            JsonNode toolCalls = choice.path("message").path("tool_calls");
+            if (toolCalls.isArray()) {
+                // a plain answer's calls have no index: number them in order, as a stream would
+                ArrayNode indexed = JSON.createArrayNode();
+                for (int i = 0; i < toolCalls.size(); i++) {
+                    JsonNode c = toolCalls.get(i).deepCopy();
+                    if (c instanceof ObjectNode o) o.put("index", i);
+                    indexed.add(c);
+                }
+                calls.add(indexed);
+            }
             JsonNode usage = root.path("usage");
             return result(new StringBuilder(content), choice.path("finish_reason").asText("stop"), usage.path("prompt_tokens").asInt(0),
-                    usage.path("completion_tokens").asInt(0), millis(t0), t0);
+                    usage.path("completion_tokens").asInt(0), millis(t0), t0, calls.calls());
         } catch (IOException e) {
             throw new LlmException(502, "upstream_bad_response", "the LLM server's answer is not JSON: " + abbreviate(body));
         }
     }
 
-    private static ChatResult result(StringBuilder text, String finish, int prompt, int completion, double first, long t0) {
+    private static ChatResult result(StringBuilder text, String finish, int prompt, int completion, double first, long t0, List<ToolCall> calls) {
         FinishReason reason = "length".equals(finish) ? FinishReason.LENGTH
-                : "cancelled".equals(finish) ? FinishReason.CANCELLED : FinishReason.STOP;
-        return new ChatResult(text.toString(), reason, prompt, completion, first, millis(t0));
+                : "cancelled".equals(finish) ? FinishReason.CANCELLED
+                : "tool_calls".equals(finish) || "function_call".equals(finish) || !calls.isEmpty() ? FinishReason.TOOL_CALLS : FinishReason.STOP;
+        if (reason == FinishReason.TOOL_CALLS && calls.isEmpty()) {
+            throw new LlmException(502, "upstream_bad_response", "the LLM server finished with tool_calls but sent no tool call");
+        }
+        return new ChatResult(text.toString(), reason, prompt, completion, first, millis(t0), calls);
+    }
+
+    /**
+     * Tool calls assembled from OpenAI's {@code tool_calls} pieces: the first piece of a call at an
+     * index has its id and name, later ones more argument text. Each piece goes on to the listener.
+     */
+    private static final class StreamedCalls {
+        private final TokenListener listener;
+        private final java.util.TreeMap<Integer, String[]> calls = new java.util.TreeMap<>(); // index → id, name, arguments
+
+        StreamedCalls(TokenListener listener) {
+            this.listener = listener;
+        }
+
+        void add(JsonNode pieces) {
+            for (JsonNode p : pieces) {
+                int index = p.path("index").asInt(calls.isEmpty() ? 0 : calls.lastKey());
+                String id = p.hasNonNull("id") ? p.get("id").asText() : null;
+                JsonNode f = p.path("function");
+                String name = f.hasNonNull("name") ? f.get("name").asText() : null;
+                JsonNode a = f.path("arguments");
+                String args = a.isTextual() ? a.asText() : a.isMissingNode() || a.isNull() ? "" : a.toString();
+                String[] call = calls.computeIfAbsent(index, i -> new String[] {null, null, ""});
+                if (id != null && call[0] == null) call[0] = id;
+                if (name != null && call[1] == null) call[1] = name;
+                call[2] += args;
+                listener.onToolCall(new ToolCall.Delta(index, id, name, args));
+            }
+        }
+
+        List<ToolCall> calls() {
+            List<ToolCall> out = new java.util.ArrayList<>();
+            for (String[] c : calls.values()) {
+                if (c[1] == null || c[1].isBlank()) throw new LlmException(502, "upstream_bad_response", "the LLM server sent a tool call without a function name");
+                out.add(new ToolCall(c[0] != null ? c[0] : ToolCall.newId(), c[1], c[2].isEmpty() ? "{}" : c[2]));
+            }
+            return out;
+        }
     }
 
     private LlmException mapStatus(int status, String message) {
@@ -342,6 +406,17 @@ public final class RemoteChatModel implements ChatModel {
         ArrayNode messages = root.putArray("messages");
         for (ChatMessage m : request.messages()) {
             ObjectNode msg = messages.addObject().put("role", m.role().wireName());
+            if (m.toolCallId() != null) msg.put("tool_call_id", m.toolCallId());
+            if (!m.toolCalls().isEmpty()) {
+                if (m.text().isEmpty()) msg.putNull("content");
+                else msg.put("content", m.text());
+                ArrayNode calls = msg.putArray("tool_calls");
+                for (ToolCall c : m.toolCalls()) {
+                    calls.addObject().put("id", c.id()).put("type", "function").putObject("function")
+                            .put("name", c.name()).put("arguments", c.arguments());
+                }
+                continue;
+            }
             if (!m.hasImages()) {
                 msg.put("content", m.text());
                 continue;
@@ -363,6 +438,20 @@ public final class RemoteChatModel implements ChatModel {
         if (!request.stop().isEmpty()) {
             ArrayNode stop = root.putArray("stop");
             request.stop().forEach(stop::add);
+        }
+        if (!request.tools().isEmpty()) {
+            ArrayNode tools = root.putArray("tools");
+            for (ToolSpec t : request.tools()) {
+                ObjectNode f = tools.addObject().put("type", "function").putObject("function").put("name", t.name());
+                if (!t.description().isEmpty()) f.put("description", t.description());
+                f.set("parameters", t.parameters());
+            }
+            ToolChoice choice = request.toolChoice();
+            if (choice.mode() == ToolChoice.Mode.FUNCTION) {
+                root.putObject("tool_choice").put("type", "function").putObject("function").put("name", choice.function());
+            } else {
+                root.put("tool_choice", choice.wireName());
+            }
         }
         root.put("stream", true);
         root.putObject("stream_options").put("include_usage", true);
