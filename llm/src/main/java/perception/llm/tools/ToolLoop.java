@@ -81,10 +81,7 @@ public final class ToolLoop {
         for (int round = 1; ; round++) {
             boolean last = round >= maxRounds;
             List<ToolSpec> tools = last ? clientTools : List.copyOf(offered.values());
-            ToolChoice choice = tools.isEmpty() ? ToolChoice.AUTO
-                    : request.toolChoice().mode() == ToolChoice.Mode.NONE ? ToolChoice.AUTO : request.toolChoice();
-            if (choice.function() != null && tools.stream().noneMatch(t -> t.name().equals(choice.function()))) choice = ToolChoice.AUTO;
-            if (round > 1 && choice.mode() != ToolChoice.Mode.AUTO) choice = ToolChoice.AUTO; // "required" is met by the first round
+            ToolChoice choice = choice(request.toolChoice(), tools, round);
             ClientCalls client = new ClientCalls(listener, clientNames);
             ChatResult r = model.chat(request.withMessages(messages).withTools(tools, choice), client, cancellation);
             promptTokens += r.promptTokens();
@@ -107,6 +104,13 @@ public final class ToolLoop {
                 messages.add(ChatMessage.toolResult(call.id(), runSkill(call)));
             }
         }
+    }
+
+    /** The client's choice where it still applies: "required" or a named function binds the first round only. */
+    private static ToolChoice choice(ToolChoice asked, List<ToolSpec> tools, int round) {
+        if (tools.isEmpty() || round > 1 || asked.mode() == ToolChoice.Mode.NONE) return ToolChoice.AUTO;
+        if (asked.function() != null && tools.stream().noneMatch(t -> t.name().equals(asked.function()))) return ToolChoice.AUTO;
+        return asked;
     }
 
     /** The skill's data as JSON text, or {"error": ...} saying what went wrong, for the model to read. */
