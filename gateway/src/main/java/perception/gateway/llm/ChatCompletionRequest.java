@@ -6,13 +6,16 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import perception.gateway.ApiError;
+import perception.llm.ToolSpec;
 
 /**
  * Reads and validates an OpenAI chat-completions body into the event-bus form the LLM verticle
  * takes: {@code {messages:[{role, parts:[{text}|{image, mime}]}], temperature, top_p, top_k,
- * repetition_penalty, seed, stop, max_tokens}}. Every mistake is a 400 naming the parameter.
+ * repetition_penalty, seed, stop, max_tokens, tools, tool_choice}} (see {@link BusChat}). Every
+ * mistake is a 400 naming the parameter.
  */
 final class ChatCompletionRequest {
+    static final int MAX_TOOLS = 128;
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
 
     final JsonObject bus;
@@ -60,6 +63,7 @@ final class ChatCompletionRequest {
         } else if (stop != null) {
             throw ApiError.badParam("stop", "stop must be a string or an array of strings.");
         }
+        tools(body, bus);
         Object stream = body.getValue("stream");
         if (stream != null && !(stream instanceof Boolean)) throw ApiError.badParam("stream", "stream must be true or false.");
         Object options = body.getValue("stream_options");
@@ -88,7 +92,83 @@ final class ChatCompletionRequest {
         } else if (content != null || !"assistant".equals(r)) {
             throw ApiError.badParam(where + ".content", where + ".content must be a string or an array of content parts.");
         }
-        return new JsonObject().put("role", r.equals("developer") ? "system" : r).put("parts", parts);
+        JsonObject out = new JsonObject().put("role", r.equals("developer") ? "system" : r).put("parts", parts);
+        Object calls = m.getValue("tool_calls");
+        if (calls != null) {
+            if (!"assistant".equals(r)) throw ApiError.badParam(where + ".tool_calls", "Only assistant messages carry tool_calls.");
+            if (!(calls instanceof JsonArray a)) throw ApiError.badParam(where + ".tool_calls", where + ".tool_calls must be an array.");
+            JsonArray list = new JsonArray();
+            for (int i = 0; i < a.size(); i++) list.add(toolCall(a.getValue(i), where + ".tool_calls[" + i + "]"));
+            if (!list.isEmpty()) out.put("tool_calls", list);
+        }
+        if ("tool".equals(r)) {
+            if (!(m.getValue("tool_call_id") instanceof String id) || id.isBlank()) {
+                throw ApiError.badParam(where + ".tool_call_id", "A tool message needs tool_call_id: the id of the call it answers.");
+            }
+            out.put("tool_call_id", id);
+        }
+        return out;
+    }
+
+    private static JsonObject toolCall(Object value, String where) {
+        if (!(value instanceof JsonObject c)) throw ApiError.badParam(where, where + " must be {id, type: \"function\", function: {name, arguments}}.");
+        if (!(c.getValue("id") instanceof String id) || id.isBlank()) throw ApiError.badParam(where + ".id", where + ".id must be the call's id.");
+        Object type = c.getValue("type");
+        if (type != null && !"function".equals(type)) throw ApiError.badParam(where + ".type", where + ".type must be \"function\".");
+        if (!(c.getValue("function") instanceof JsonObject f) || !(f.getValue("name") instanceof String name) || name.isBlank()) {
+            throw ApiError.badParam(where + ".function", where + ".function must be {name, arguments}.");
+        }
+        Object args = f.getValue("arguments");
+        String arguments = args == null ? "{}" : args instanceof String str ? str : args instanceof JsonObject o ? o.encode() : null;
+        if (arguments == null) throw ApiError.badParam(where + ".function.arguments", where + ".function.arguments must be a JSON string.");
+        return new JsonObject().put("id", id).put("name", name).put("arguments", arguments);
+    }
+
+    /** tools, tool_choice and parallel_tool_calls into the bus form ({@link BusChat}). */
+    private static void tools(JsonObject body, JsonObject bus) {
+        Object tools = body.getValue("tools");
+        Set<String> names = new java.util.LinkedHashSet<>();
+        if (tools != null) {
+            if (!(tools instanceof JsonArray a)) throw ApiError.badParam("tools", "tools must be an array of {type: \"function\", function: {name, description, parameters}}.");
+            if (a.size() > MAX_TOOLS) throw ApiError.badParam("tools", "tools takes at most " + MAX_TOOLS + " functions.");
+            JsonArray out = new JsonArray();
+            for (int i = 0; i < a.size(); i++) {
+                String where = "tools[" + i + "]";
+                if (!(a.getValue(i) instanceof JsonObject t)) throw ApiError.badParam(where, where + " must be an object {type: \"function\", function: {...}}.");
+                if (!"function".equals(t.getValue("type"))) throw ApiError.badParam(where + ".type", where + ".type must be \"function\".");
+                if (!(t.getValue("function") instanceof JsonObject f)) throw ApiError.badParam(where + ".function", where + ".function must be {name, description, parameters}.");
+                if (!(f.getValue("name") instanceof String name) || !ToolSpec.validName(name)) {
+                    throw ApiError.badParam(where + ".function.name", where + ".function.name must be 1 to 64 letters, digits, _ or -.");
+                }
+                if (!names.add(name)) throw ApiError.badParam(where + ".function.name", "Two tools are named '" + name + "': names must be unique.");
+                Object description = f.getValue("description");
+                if (description != null && !(description instanceof String)) throw ApiError.badParam(where + ".function.description", where + ".function.description must be a string.");
+                Object parameters = f.getValue("parameters");
+                if (parameters != null && !(parameters instanceof JsonObject)) {
+                    throw ApiError.badParam(where + ".function.parameters", where + ".function.parameters must be a JSON schema object.");
+                }
+                JsonObject tool = new JsonObject().put("name", name).put("description", description == null ? "" : description);
+                if (parameters != null) tool.put("parameters", parameters);
+                out.add(tool);
+            }
+            if (!out.isEmpty()) bus.put("tools", out);
+        }
+        Object choice = body.getValue("tool_choice");
+        if (choice instanceof String c) {
+            if (!List.of("none", "auto", "required").contains(c)) throw ApiError.badParam("tool_choice", "tool_choice must be none, auto, required or {type: \"function\", function: {name}}.");
+            if (c.equals("required") && names.isEmpty()) throw ApiError.badParam("tool_choice", "tool_choice is required but no tools were given.");
+            bus.put("tool_choice", c);
+        } else if (choice instanceof JsonObject c) {
+            if (!"function".equals(c.getValue("type")) || !(c.getValue("function") instanceof JsonObject f) || !(f.getValue("name") instanceof String name)) {
+                throw ApiError.badParam("tool_choice", "A named tool_choice is {type: \"function\", function: {name}}.");
+            }
+            if (!names.contains(name)) throw ApiError.badParam("tool_choice", "tool_choice names '" + name + "', which is not among the tools.");
+            bus.put("tool_choice", new JsonObject().put("function", name));
+        } else if (choice != null) {
+            throw ApiError.badParam("tool_choice", "tool_choice must be none, auto, required or {type: \"function\", function: {name}}.");
+        }
+        Object parallel = body.getValue("parallel_tool_calls");
+        if (parallel != null && !(parallel instanceof Boolean)) throw ApiError.badParam("parallel_tool_calls", "parallel_tool_calls must be true or false.");
     }
 
     private static JsonObject part(Object value, String where) {

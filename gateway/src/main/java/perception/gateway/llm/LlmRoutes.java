@@ -18,7 +18,9 @@ import perception.gateway.Routes;
 
 /**
  * POST /v1/chat/completions, OpenAI-compatible (plain JSON or SSE chunks ending in
- * {@code data: [DONE]}). It reaches the LLM verticle only through the event bus: the request goes
+ * {@code data: [DONE]}), tools included: the model's calls come back as {@code message.tool_calls}
+ * or streamed {@code delta.tool_calls}, with {@code finish_reason: "tool_calls"}, for the client to
+ * run. It reaches the LLM verticle only through the event bus: the request goes
  * to {@link Bus#GENERATE} with a fresh per-request address that receives the text pieces; a client
  * that disconnects cancels the generation.
  */
@@ -93,6 +95,11 @@ public final class LlmRoutes {
                 } else {
                     text.append(piece);
                 }
+            } else if (msg.containsKey("tool_call")) {
+                if (req.stream) {
+                    startStream(null);
+                    ToolCallChunks.pieces(msg.getJsonObject("tool_call")).forEach(d -> write(chunk(null, d, null)));
+                }
             } else if (msg.containsKey("done")) {
                 done(msg.getJsonObject("done"));
             } else if (msg.containsKey("error")) {
@@ -123,8 +130,13 @@ public final class LlmRoutes {
                 }
                 ctx.response().end("data: [DONE]\n\n");
             } else {
-                JsonObject choice = new JsonObject().put("index", 0)
-                        .put("message", new JsonObject().put("role", "assistant").put("content", text.toString()))
+                JsonObject message = new JsonObject().put("role", "assistant").put("content", text.toString());
+                JsonArray calls = d.getJsonArray("tool_calls", new JsonArray());
+                if (!calls.isEmpty()) {
+                    if (text.isEmpty()) message.putNull("content"); // as OpenAI answers a call without words
+                    message.put("tool_calls", ToolCallChunks.message(calls));
+                }
+                JsonObject choice = new JsonObject().put("index", 0).put("message", message)
                         .putNull("logprobs").put("finish_reason", finish);
                 Routes.json(ctx, 200, new JsonObject().put("id", id).put("object", "chat.completion").put("created", created)
                         .put("model", model).put("choices", new JsonArray().add(choice)).put("usage", usage)

@@ -117,7 +117,7 @@ public final class LlmVerticle extends VerticleBase {
             ChatRequest fused = request.withMessages(Fusion.prepare(request.messages(), new Fusion.Target(m.acceptsImages(),
                     m::countTokens, m.contextLength() > 0 ? Math.max(16, m.contextLength() * 3 / 4) : 0, 1100,
                     new VisionDescriber(context))));
-            return m.chat(fused, text -> vertx.eventBus().send(streamTo, new JsonObject().put("text", text)), cancellation);
+            return m.chat(fused, BusChat.listener(vertx.eventBus(), streamTo), cancellation);
         }, false).onComplete(r -> {
             running.remove(id);
             context.inferenceTimer("llm").record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
