@@ -28,11 +28,17 @@ final class Brain {
 
     /** request: {messages:[{role, parts:[{text}|{image, mime}]}], max_tokens, temperature}. */
     Future<JsonObject> generate(JsonObject request, Handler<String> onText) {
+        return generate(request, onText, piece -> { });
+    }
+
+    /** As above; pieces of tool calls ({index, id?, name?, arguments}) go to {@code onToolCall}. */
+    Future<JsonObject> generate(JsonObject request, Handler<String> onText, Handler<JsonObject> onToolCall) {
         Promise<JsonObject> result = Promise.promise();
         String streamTo = Bus.GENERATE + ".stream." + id;
         pieces = vertx.eventBus().consumer(streamTo, m -> {
             JsonObject body = m.body();
             if (body.containsKey("text")) onText.handle(body.getString("text"));
+            else if (body.containsKey("tool_call")) onToolCall.handle(body.getJsonObject("tool_call"));
             else if (body.containsKey("done")) result.tryComplete(body.getJsonObject("done"));
             else if (body.containsKey("error")) result.tryFail(body.getJsonObject("error").getString("message"));
         });

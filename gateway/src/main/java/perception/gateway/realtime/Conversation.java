@@ -7,7 +7,8 @@ import java.util.Deque;
 
 /**
  * The items of one realtime conversation, kept as chat messages for the model: user
- * transcripts, typed text and images, and what the assistant actually said. The oldest items go
+ * transcripts, typed text and images, what the assistant actually said, the functions it called
+ * and the outputs the client sent back. The oldest items go
  * first once there are more than {@code maxItems}; the LLM side trims to its token budget.
  */
 final class Conversation {
@@ -47,8 +48,11 @@ final class Conversation {
      * (data URL) parts, or text parts of an assistant/system message. Returns the item as created.
      */
     JsonObject addClientItem(JsonObject item) {
-        String type = item.getString("type", "message");
-        if (!type.equals("message")) throw new IllegalArgumentException("item.type '" + type + "' is not supported: send a message item");
+        String type = item.getValue("type") instanceof String t ? t : "message";
+        if (type.equals("function_call") || type.equals("function_call_output")) return addFunctionItem(item, type);
+        if (!type.equals("message")) {
+            throw new IllegalArgumentException("item.type '" + type + "' is not supported: send a message, function_call or function_call_output item");
+        }
         String role = item.getValue("role") instanceof String r ? r : "";
         if (!role.equals("user") && !role.equals("assistant") && !role.equals("system")) {
             throw new IllegalArgumentException("item.role must be user, assistant or system");
@@ -82,6 +86,32 @@ final class Conversation {
         return item.copy().put("id", id).put("object", "realtime.item").put("status", "completed");
     }
 
+    /** A function call the model made (a completed function_call item), as an assistant message with tool_calls. */
+    void addFunctionCall(JsonObject item) {
+        JsonObject call = new JsonObject().put("id", item.getString("call_id")).put("name", item.getString("name"))
+                .put("arguments", item.getString("arguments"));
+        add(new Item(item.getString("id"), new JsonObject().put("role", "assistant").put("parts", new JsonArray())
+                .put("tool_calls", new JsonArray().add(call))));
+    }
+
+    /** A client's function_call_output ({call_id, output}) as a tool message, or a function_call it replays. */
+    private JsonObject addFunctionItem(JsonObject item, String type) {
+        if (!(item.getValue("call_id") instanceof String callId) || callId.isBlank()) throw new IllegalArgumentException(type + " needs \"call_id\"");
+        String id = item.getValue("id") instanceof String s && !s.isBlank() ? s : RealtimeEvents.id("item");
+        if (type.equals("function_call")) {
+            if (!(item.getValue("name") instanceof String name) || name.isBlank()) throw new IllegalArgumentException("function_call needs \"name\"");
+            String arguments = item.getValue("arguments") instanceof String a ? a : "{}";
+            JsonObject created = RealtimeTools.functionCallItem(id, "completed", callId, name, arguments);
+            addFunctionCall(created);
+            return created;
+        }
+        if (!(item.getValue("output") instanceof String output)) throw new IllegalArgumentException("function_call_output needs \"output\" (a string, e.g. JSON text)");
+        add(new Item(id, new JsonObject().put("role", "tool").put("tool_call_id", callId)
+                .put("parts", new JsonArray().add(new JsonObject().put("text", output)))));
+        return new JsonObject().put("id", id).put("object", "realtime.item").put("type", "function_call_output").put("status", "completed")
+                .put("call_id", callId).put("output", output);
+    }
+
     /**
      * Messages for the LLM verticle ({role, parts:[{text}|{image, mime}]}): instructions, and what the
      * linked camera sees, first; then the items.
@@ -89,7 +119,17 @@ final class Conversation {
     JsonArray toMessages(String instructions, String cameraView) {
         String system = cameraView == null ? instructions : instructions + "\n\n" + cameraView;
         JsonArray messages = new JsonArray().add(text("system", system));
-        items.forEach(i -> messages.add(i.message().copy()));
+        JsonObject previous = null;
+        for (Item i : items) {
+            JsonObject m = i.message().copy();
+            // calls of one response are one assistant turn, as chat APIs expect their tool results to follow it
+            if (previous != null && m.containsKey("tool_calls") && previous.containsKey("tool_calls")) {
+                m.getJsonArray("tool_calls").forEach(previous.getJsonArray("tool_calls")::add);
+                continue;
+            }
+            messages.add(m);
+            previous = m;
+        }
         return messages;
     }
 

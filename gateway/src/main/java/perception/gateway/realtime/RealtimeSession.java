@@ -274,6 +274,10 @@ final class RealtimeSession {
         if (!assistantText.isBlank()) conversation.addAssistant(r.itemId(), assistantText);
     }
 
+    Conversation conversation() {
+        return conversation;
+    }
+
     RealtimeMetrics metrics() {
         return metrics;
     }

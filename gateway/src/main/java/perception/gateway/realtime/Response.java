@@ -38,6 +38,7 @@ final class Response {
     private final List<String> sentences = new ArrayList<>();
     private final StringBuilder text = new StringBuilder();
     private final Deque<Chunk> pending = new ArrayDeque<>();
+    private final FunctionCalls calls;
 
     private Future<Void> ttsTail = Future.succeededFuture();
     private int ttsPending;
@@ -61,6 +62,7 @@ final class Response {
         this.turnEndNanos = turnEndNanos;
         this.transcriptMs = transcriptMs;
         this.brain = new Brain(context.vertx());
+        this.calls = new FunctionCalls(session, id, 1);
     }
 
     String itemId() {
@@ -73,7 +75,10 @@ final class Response {
                 .put("item", RealtimeEvents.assistantItem(itemId, "in_progress", audio, "")));
         JsonObject request = new JsonObject().put("messages", messages).put("max_tokens", config.maxOutputTokens);
         if (config.temperature != null) request.put("temperature", config.temperature);
-        brain.generate(request, this::onText).onComplete(r -> {
+        if (!config.tools.isEmpty()) request.put("tools", config.tools).put("tool_choice", config.toolChoice);
+        brain.generate(request, this::onText, piece -> {
+            if (!done) calls.onPiece(piece);
+        }).onComplete(r -> {
             if (done) return;
             if (r.failed()) {
                 fail(r.cause());
@@ -196,7 +201,8 @@ final class Response {
         if (transcriptMs != null) latency.put("transcript", transcriptMs);
         if (firstTokenNanos > 0) latency.put("first_token", (firstTokenNanos - turnEndNanos) / 1_000_000);
         if (firstAudioNanos > 0) latency.put("first_audio", (firstAudioNanos - turnEndNanos) / 1_000_000);
-        JsonObject response = RealtimeEvents.response(id, status, new JsonArray().add(item))
+        List<JsonObject> called = calls.finish(status.equals("completed"), session.conversation());
+        JsonObject response = RealtimeEvents.response(id, status, FunctionCalls.output(item, called))
                 .put("status_details", details)
                 .put("usage", new JsonObject()
                         .put("input_tokens", usage.getInteger("prompt_tokens", 0))

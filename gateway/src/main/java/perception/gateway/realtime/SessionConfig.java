@@ -29,6 +29,9 @@ final class SessionConfig {
     String videoSession;
     Integer maxOutputTokens = 256;
     Double temperature;
+    /** Client functions and tool_choice, in the LLM bus form (see {@link RealtimeTools}). */
+    JsonArray tools = new JsonArray();
+    Object toolChoice = "auto";
 
     SessionConfig copy() {
         SessionConfig c = new SessionConfig();
@@ -47,6 +50,8 @@ final class SessionConfig {
         c.videoSession = videoSession;
         c.maxOutputTokens = maxOutputTokens;
         c.temperature = temperature;
+        c.tools = tools;
+        c.toolChoice = toolChoice;
         return c;
     }
 
@@ -100,6 +105,11 @@ final class SessionConfig {
             if (!(s.getValue("temperature") instanceof Number t) || t.doubleValue() < 0 || t.doubleValue() > 2) throw new IllegalArgumentException("temperature must be 0 to 2");
             temperature = t.doubleValue();
         }
+        if (s.containsKey("tools")) {
+            tools = RealtimeTools.parseTools(s.getValue("tools"));
+            if (!s.containsKey("tool_choice") && toolChoice instanceof JsonObject) toolChoice = "auto";
+        }
+        if (s.containsKey("tool_choice")) toolChoice = RealtimeTools.parseChoice(s.getValue("tool_choice"), tools);
         return turnsChanged;
     }
 
@@ -171,6 +181,7 @@ final class SessionConfig {
                 .put("output_modalities", new JsonArray(modalities))
                 .put("max_output_tokens", maxOutputTokens == null ? "inf" : maxOutputTokens)
                 .put("video_session", videoSession)
+                .put("tools", RealtimeTools.toJson(tools)).put("tool_choice", RealtimeTools.choiceToJson(toolChoice))
                 .put("audio", new JsonObject()
                         .put("input", new JsonObject().put("format", new JsonObject().put("type", "audio/pcm").put("rate", inputRate))
                                 .put("turn_detection", td)
