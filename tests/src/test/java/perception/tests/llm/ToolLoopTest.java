@@ -170,6 +170,15 @@ class ToolLoopTest {
     }
 
     @Test
+    void asAChatModelTheLoopAnswersWithSkills() {
+        Heard heard = new Heard();
+        var chat = new perception.llm.tools.ToolLoopChatModel(model, List.of(new TestCalculator()), () -> CONTEXT, 4);
+        assertEquals("The answer is 391.", chat.chat(question(), heard, new Cancellation()).text());
+        assertEquals("The answer is 391.", heard.text.toString());
+        assertEquals(model.id(), chat.id());
+    }
+
+    @Test
     void roundsAreBounded() {
         // one round: no skills are offered, so the model's call is plain text and nothing runs
         ToolLoop.Outcome out = new ToolLoop(model, List.of(new TestCalculator()), CONTEXT, 1).run(question(), new Heard(), new Cancellation());
