@@ -13,6 +13,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import perception.llm.onnx.testmodel.ToolCallTestModel;
+import perception.llm.tools.TestCalculator;
 import perception.tests.TestGateway;
 
 /**

@@ -12,9 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import perception.llm.onnx.testmodel.ToolCallTestModel;
+import perception.llm.tools.TestCalculator;
 import perception.tests.TestGateway;
-import perception.tests.llm.TestCalculator;
-import perception.tests.llm.ToolCallTestModel;
 
 /**
  * Client functions over /v1/realtime with OpenAI Realtime's events: a function in

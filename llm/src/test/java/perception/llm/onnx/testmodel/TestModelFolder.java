@@ -28,7 +28,9 @@ public final class TestModelFolder {
         /** Text decoder: next token = previous + 1. */
         TEXT_PLUS_ONE,
         /** SmolVLM-style trio: vision_encoder, embed_tokens, decoder_model_merged (checksum). */
-        VLM
+        VLM,
+        /** Calls the calculator, then answers with the tool's result: see {@link ToolCallTestModel}. */
+        TOOL_CALL
     }
 
     /** ChatML template of Qwen/Qwen2.5-0.5B-Instruct (see llm/src/test/resources/templates/README.md). */
@@ -48,7 +50,7 @@ public final class TestModelFolder {
     private TestModelFolder() {
     }
 
-    /** {@code TestModelFolder DIR [TEXT_CHECKSUM|TEXT_CHECKSUM_MERGED_FP16|TEXT_PLUS_ONE|VLM]}: writes a folder for --llm-model-dir. */
+    /** {@code TestModelFolder DIR [TEXT_CHECKSUM|TEXT_CHECKSUM_MERGED_FP16|TEXT_PLUS_ONE|VLM|TOOL_CALL]}: writes a folder for --llm-model-dir. */
     public static void main(String[] args) {
         if (args.length < 1) {
             System.err.println("usage: TestModelFolder DIR [" + java.util.Arrays.toString(Kind.values()) + "]");
@@ -67,6 +69,7 @@ public final class TestModelFolder {
 
     /** Writes the folder (created if needed) and returns it. */
     public static Path write(Path dir, Kind kind) {
+        if (kind == Kind.TOOL_CALL) return ToolCallTestModel.write(dir);
         try {
             Files.createDirectories(dir.resolve("onnx"));
             boolean vlm = kind == Kind.VLM;

@@ -1,4 +1,4 @@
-package perception.tests.llm;
+package perception.llm.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,7 +31,7 @@ import perception.llm.skills.Skill;
 import perception.llm.skills.SkillContext;
 import perception.llm.skills.SkillException;
 import perception.llm.skills.SkillResult;
-import perception.llm.tools.ToolLoop;
+import perception.llm.onnx.testmodel.ToolCallTestModel;
 
 /** The tool loop with a real embedded model that calls the calculator and answers from its result. */
 class ToolLoopTest {
@@ -172,7 +172,7 @@ class ToolLoopTest {
     @Test
     void asAChatModelTheLoopAnswersWithSkills() {
         Heard heard = new Heard();
-        var chat = new perception.llm.tools.ToolLoopChatModel(model, List.of(new TestCalculator()), () -> CONTEXT, 4);
+        var chat = new ToolLoopChatModel(model, List.of(new TestCalculator()), () -> CONTEXT, 4);
         assertEquals("The answer is 391.", chat.chat(question(), heard, new Cancellation()).text());
         assertEquals("The answer is 391.", heard.text.toString());
         assertEquals(model.id(), chat.id());

@@ -1,4 +1,4 @@
-package perception.tests.llm;
+package perception.llm.tools;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,9 +1,10 @@
-package perception.tests.llm;
+package perception.llm.onnx.testmodel;
 
 import static perception.llm.onnx.OnnxGraph.attr;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.util.List;
 import perception.llm.onnx.OnnxGraph;
 import perception.llm.onnx.OnnxGraph.Attr;
 import perception.llm.onnx.OnnxGraph.Type;
-import perception.llm.onnx.testmodel.TestModelFolder;
 
 /**
  * An embedded test LLM that uses a tool, with a known answer. A real ONNX decoder over a
@@ -43,6 +43,8 @@ public final class ToolCallTestModel {
     private static final int EOS = 3, TOOL_CALL = 4, TOOL_CALL_END = 5, TOOL_RESPONSE = 6, ASSISTANT = 10, CALL_TOKEN = 11,
             PREFIX = 12, PERIOD = 13, FIRST_NUMBER = WORDS.size();
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private ToolCallTestModel() {
     }
 
@@ -55,15 +57,15 @@ public final class ToolCallTestModel {
         try {
             Files.createDirectories(dir.resolve("onnx"));
             Files.write(dir.resolve("onnx/model.onnx"), decoder(vocab));
-            JsonObject config = new JsonObject().put("model_type", "llama").put("vocab_size", vocab).put("hidden_size", 1)
+            ObjectNode config = JSON.createObjectNode().put("model_type", "llama").put("vocab_size", vocab).put("hidden_size", 1)
                     .put("num_hidden_layers", 1).put("num_attention_heads", 1).put("num_key_value_heads", 1)
-                    .put("head_dim", 1).put("max_position_embeddings", 8192).put("eos_token_id", EOS)
-                    .put("architectures", new JsonArray().add("LlamaForCausalLM"));
-            Files.writeString(dir.resolve("config.json"), config.encodePrettily());
-            Files.writeString(dir.resolve("generation_config.json"), new JsonObject().put("bos_token_id", 1).put("eos_token_id", EOS).encodePrettily());
-            Files.writeString(dir.resolve("tokenizer_config.json"), new JsonObject().put("bos_token", "<|endoftext|>")
-                    .put("eos_token", "<|im_end|>").put("model_max_length", 8192).put("chat_template", TestModelFolder.CHATML_TEMPLATE).encodePrettily());
-            Files.writeString(dir.resolve("tokenizer.json"), tokenizer(words).encodePrettily());
+                    .put("head_dim", 1).put("max_position_embeddings", 8192).put("eos_token_id", EOS);
+            config.putArray("architectures").add("LlamaForCausalLM");
+            write(dir.resolve("config.json"), config);
+            write(dir.resolve("generation_config.json"), JSON.createObjectNode().put("bos_token_id", 1).put("eos_token_id", EOS));
+            write(dir.resolve("tokenizer_config.json"), JSON.createObjectNode().put("bos_token", "<|endoftext|>")
+                    .put("eos_token", "<|im_end|>").put("model_max_length", 8192).put("chat_template", TestModelFolder.CHATML_TEMPLATE));
+            write(dir.resolve("tokenizer.json"), tokenizer(words));
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -79,22 +81,30 @@ public final class ToolCallTestModel {
      * holds the word "391"; the Fuse decoder joins generated words as they are, so the call and
      * the answer come out exactly as written.
      */
-    static JsonObject tokenizer(List<String> words) {
-        JsonObject vocab = new JsonObject();
-        for (int i = 0; i < words.size(); i++) vocab.put(words.get(i), i);
-        JsonArray added = new JsonArray();
+    static ObjectNode tokenizer(List<String> words) {
+        ObjectNode root = JSON.createObjectNode().put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        ArrayNode added = root.putArray("added_tokens");
         for (int id = 1; id <= 7; id++) {
             boolean special = id <= 3; // Qwen's tool tags are added but not special: they are decoded
-            added.add(new JsonObject().put("id", id).put("content", words.get(id)).put("single_word", false)
-                    .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", special));
+            added.addObject().put("id", id).put("content", words.get(id)).put("single_word", false)
+                    .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", special);
         }
-        JsonObject pre = new JsonObject().put("type", "Sequence").put("pretokenizers", new JsonArray()
-                .add(new JsonObject().put("type", "WhitespaceSplit"))
-                .add(new JsonObject().put("type", "Digits").put("individual_digits", false)));
-        return new JsonObject().put("version", "1.0").putNull("truncation").putNull("padding").put("added_tokens", added)
-                .putNull("normalizer").put("pre_tokenizer", pre).putNull("post_processor")
-                .put("decoder", new JsonObject().put("type", "Fuse"))
-                .put("model", new JsonObject().put("type", "WordLevel").put("vocab", vocab).put("unk_token", "[UNK]"));
+        root.putNull("normalizer");
+        ArrayNode pre = root.putObject("pre_tokenizer").put("type", "Sequence").putArray("pretokenizers");
+        pre.addObject().put("type", "WhitespaceSplit");
+        pre.addObject().put("type", "Digits").put("individual_digits", false);
+        root.putNull("post_processor");
+        root.putObject("decoder").put("type", "Fuse");
+        ObjectNode model = root.putObject("model").put("type", "WordLevel").put("unk_token", "[UNK]");
+        ObjectNode vocab = model.putObject("vocab");
+        for (int i = 0; i < words.size(); i++) vocab.put(words.get(i), i);
+        return root;
+    }
+
+    private static void write(Path file, Object json) throws IOException {
+        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
     }
 
     /** The decoder: next token from the last one by one of two tables, chosen by whether a tool result is in context. */
@@ -152,8 +162,4 @@ public final class ToolCallTestModel {
         return g.toModel();
     }
 
-    /** {@code ToolCallTestModel DIR}: writes the folder, for --llm-model-dir. */
-    public static void main(String[] args) {
-        System.out.println("wrote " + write(Path.of(args[0])).toAbsolutePath());
-    }
 }
