@@ -111,6 +111,8 @@ public final class ChatTemplate {
                     if (p instanceof ContentPart.Text t) parts.add(Map.of("type", "text", "text", t.text()));
                     else parts.add(Map.of("type", "image"));
                 }
+                // a turn that only called tools has no parts; VLM templates read content[0]
+                if (parts.isEmpty()) parts.add(Map.of("type", "text", "text", ""));
                 msg.put("content", parts);
             } else {
                 msg.put("content", m.text());
