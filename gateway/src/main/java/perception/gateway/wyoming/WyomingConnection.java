@@ -24,6 +24,8 @@ final class WyomingConnection {
     private static final Logger log = LoggerFactory.getLogger(WyomingConnection.class);
     static final int MAX_QUEUED = 32;
     static final int MAX_HANDLE_TEXT = 4096;
+    /** How long a connection that failed keeps draining the client's bytes before it closes. */
+    static final long LINGER_MS = 500;
     static final String INSTRUCTIONS = "You are a helpful voice assistant. Answer briefly, in plain spoken English.";
 
     private final GatewayContext context;
@@ -171,7 +173,11 @@ final class WyomingConnection {
         Buffer frame = WyomingEvent.of("error", new JsonObject().put("text", error.getMessage()).put("code", error.code())).encode();
         closed = true;
         release();
-        socket.write(frame).eventually(socket::close);
+        // Read and drop what the client is still sending before closing: closing with unread bytes
+        // makes TCP reset the connection, and a reset can destroy the error before the client reads it.
+        socket.handler(ignored -> { });
+        socket.resume();
+        socket.write(frame).onComplete(w -> context.vertx().setTimer(LINGER_MS, t -> socket.close()));
     }
 
     private void release() {
