@@ -1,13 +1,13 @@
 package perception.gateway.wyoming;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 import perception.gateway.ApiError;
 import perception.gateway.Bus;
+import perception.gateway.GatewayContext;
 import perception.gateway.speech.SpeechVerticle;
 
 /**
@@ -25,6 +25,7 @@ import perception.gateway.speech.SpeechVerticle;
 final class IncomingAudio {
     static final int MAX_SECONDS = 120;
 
+    private final GatewayContext context;
     private final boolean transcribe;
     private final BusSession session;
     private final Function<WyomingEvent, Future<Void>> out;
@@ -33,19 +34,20 @@ final class IncomingAudio {
     private boolean started;
     private boolean speaking;
 
-    private IncomingAudio(boolean transcribe, BusSession session, Function<WyomingEvent, Future<Void>> out) {
+    private IncomingAudio(GatewayContext context, boolean transcribe, BusSession session, Function<WyomingEvent, Future<Void>> out) {
+        this.context = context;
         this.transcribe = transcribe;
         this.session = session;
         this.out = out;
     }
 
-    static IncomingAudio transcription(Vertx vertx, Function<WyomingEvent, Future<Void>> out) {
-        return new IncomingAudio(true, new BusSession(vertx, SpeechVerticle.STREAM_OPEN,
+    static IncomingAudio transcription(GatewayContext context, Function<WyomingEvent, Future<Void>> out) {
+        return new IncomingAudio(context, true, new BusSession(context.vertx(), SpeechVerticle.STREAM_OPEN,
                 new JsonObject().put("sample_rate", AudioConverter.RATE).put("words", false)), out);
     }
 
-    static IncomingAudio voiceActivity(Vertx vertx, Function<WyomingEvent, Future<Void>> out) {
-        return new IncomingAudio(false, new BusSession(vertx, Bus.TURNS_OPEN, new JsonObject().put("vad", true)
+    static IncomingAudio voiceActivity(GatewayContext context, Function<WyomingEvent, Future<Void>> out) {
+        return new IncomingAudio(context, false, new BusSession(context.vertx(), Bus.TURNS_OPEN, new JsonObject().put("vad", true)
                 .put("threshold", 0.5).put("prefix_padding_ms", 300).put("silence_duration_ms", 500)), out);
     }
 
@@ -60,11 +62,13 @@ final class IncomingAudio {
     }
 
     Future<Void> chunk(AudioConverter.Format format, Buffer payload) {
-        byte[] pcm = converter.convert(format, payload == null ? new byte[0] : payload.getBytes());
-        if (converter.seconds() > MAX_SECONDS) {
+        double seconds = converter.seconds() + (payload == null ? 0 : payload.length() / (double) format.frameBytes() / format.rate());
+        if (seconds > MAX_SECONDS) {
             throw ApiError.badRequest("audio_too_long", "more than " + MAX_SECONDS + " s of audio in one stream: send audio-stop and start a new request");
         }
-        return start().compose(v -> feed(pcm));
+        // resampling a 1 MiB chunk takes milliseconds: off the event loop (chunks are converted one at a time, in order)
+        Future<byte[]> pcm = context.pool("wyoming").executeBlocking(() -> converter.convert(format, payload == null ? new byte[0] : payload.getBytes()), false);
+        return start().compose(v -> pcm).compose(this::feed);
     }
 
     Future<Void> stop() {

@@ -113,7 +113,7 @@ final class WyomingConnection {
     /** The stream audio belongs to, started implicitly by a chunk without audio-start (the voice activity flow allows it). */
     private IncomingAudio audioStream() {
         if (audio == null) {
-            audio = transcribeNext ? IncomingAudio.transcription(context.vertx(), this::send) : IncomingAudio.voiceActivity(context.vertx(), this::send);
+            audio = transcribeNext ? IncomingAudio.transcription(context, this::send) : IncomingAudio.voiceActivity(context, this::send);
             transcribeNext = false;
         }
         return audio;
