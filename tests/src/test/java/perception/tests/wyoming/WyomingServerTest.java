@@ -254,6 +254,40 @@ class WyomingServerTest {
         }
     }
 
+    /** Many clients at once, half of them vanishing mid-stream: every connection and speech session is freed. */
+    @Test
+    void clientsThatVanishMidStreamLeaveNothingBehind() throws Exception {
+        byte[] audio = SpeechFixtures.speak(sentences.get(5), 16000);
+        List<String> answers = parallel(20, 10, i -> {
+            try (WyomingClient c = client()) {
+                if (i % 2 == 0) {
+                    c.send("describe", null);
+                    return c.await("info").type();
+                }
+                c.send("transcribe", null);
+                c.send("audio-start", WyomingClient.format(16000, 2, 1));
+                c.sendAudio(java.util.Arrays.copyOf(audio, audio.length / 2 / 2 * 2), 16000, 2, 1, 2048);
+                return "vanished"; // closed without audio-stop
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        assertEquals(10, answers.stream().filter("info"::equals).count());
+        var metrics = new perception.tests.speech.SpeechClient(gateway.port());
+        String m = "";
+        for (long end = System.currentTimeMillis() + 20_000; System.currentTimeMillis() < end; Thread.sleep(200)) {
+            m = metrics.metrics();
+            if (gauge(m, "perception_wyoming_connections") == 0 && gauge(m, "perception_speech_sessions") == 0) return;
+        }
+        throw new AssertionError("connections " + gauge(m, "perception_wyoming_connections") + ", recognition sessions "
+                + gauge(m, "perception_speech_sessions") + " still open 20 s after every client left");
+    }
+
+    static double gauge(String metrics, String name) {
+        return metrics.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " not in /metrics"));
+    }
+
     /** A client in the middle of a transcription; the malformed ones must not disturb it. */
     @Test
     void malformedFramesGetAnErrorAndACloseWhileOthersCarryOn() throws Exception {
