@@ -83,8 +83,12 @@ final class IncomingAudio {
 
     private Future<Void> feed(byte[] pcm) {
         if (pcm.length == 0) return Future.succeededFuture();
-        return session.request(Buffer.buffer(pcm)).recover(e -> Future.failedFuture(BusSession.toApiError(e, "speech recognition")))
+        return ask(Buffer.buffer(pcm))
                 .compose(reply -> transcribe ? segment(reply.getString("text")) : voice(reply.getJsonArray("events", new JsonArray())));
+    }
+
+    private Future<JsonObject> ask(Object body) {
+        return session.request(body).recover(e -> Future.failedFuture(BusSession.toApiError(e, "speech recognition")));
     }
 
     /** A final result of the recogniser: one more piece of the transcript. */
@@ -97,7 +101,7 @@ final class IncomingAudio {
 
     private Future<Void> finishTranscript() {
         Future<Void> last = !session.opened() ? Future.succeededFuture()
-                : session.request(new JsonObject().put("eof", 1)).recover(e -> Future.failedFuture(BusSession.toApiError(e, "speech recognition"))).compose(r -> segment(r.getString("text")));
+                : ask(new JsonObject().put("eof", 1)).compose(r -> segment(r.getString("text")));
         return last.compose(v -> out.apply(WyomingEvent.of("transcript", new JsonObject().put("text", text.toString()).put("language", "en"))))
                 .compose(v -> out.apply(WyomingEvent.of("transcript-stop")))
                 .eventually(() -> {
