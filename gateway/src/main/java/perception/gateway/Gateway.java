@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import perception.gateway.llm.LlmVerticle;
 import perception.gateway.speech.SpeechVerticle;
 import perception.gateway.vision.VisionVerticle;
+import perception.gateway.wyoming.WyomingVerticle;
 
 /**
  * One running gateway: Vert.x with Prometheus metrics, the HTTP verticle, and one verticle per sense.
@@ -38,6 +39,7 @@ public final class Gateway {
     private final GatewayContext context;
     private final HttpVerticle http;
     private final Future<Void> loaded;
+    private WyomingVerticle wyoming; // null when wyoming_port is unset
 
     private Gateway(GatewayContext context, HttpVerticle http, Future<Void> loaded) {
         this.context = context;
@@ -77,15 +79,28 @@ public final class Gateway {
                 .onFailure(e -> log.error("loading models failed: {}", e.getMessage()));
         HttpVerticle http = new HttpVerticle(context, meters);
         CompletableFuture<Gateway> started = new CompletableFuture<>();
-        vertx.deployVerticle(http).onComplete(ar -> {
-            if (ar.succeeded()) started.complete(new Gateway(context, http, loaded));
-            else closeOffLoop(vertx, 10_000).whenComplete((v, e) -> started.completeExceptionally(ar.cause()));
-        });
+        WyomingVerticle wyoming = config.wyomingPort() == null ? null : new WyomingVerticle(context);
+        vertx.deployVerticle(http)
+                .compose(id -> wyoming == null ? Future.succeededFuture(id) : vertx.deployVerticle(wyoming))
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        closeOffLoop(vertx, 10_000).whenComplete((v, e) -> started.completeExceptionally(ar.cause()));
+                        return;
+                    }
+                    Gateway gateway = new Gateway(context, http, loaded);
+                    gateway.wyoming = wyoming;
+                    started.complete(gateway);
+                });
         return Future.fromCompletionStage(started);
     }
 
     public int port() {
         return http.actualPort();
+    }
+
+    /** The Wyoming server's port (its actual one when configured as 0); -1 when it is off. */
+    public int wyomingPort() {
+        return wyoming == null ? -1 : wyoming.actualPort();
     }
 
     public Vertx vertx() {

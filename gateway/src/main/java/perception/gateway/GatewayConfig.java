@@ -57,7 +57,9 @@ public final class GatewayConfig {
             new Setting("inference_threads", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())),
                     "worker threads per inference pool"),
             new Setting("shutdown_timeout_s", "10", "on SIGTERM, how long in-flight work may drain"),
-            new Setting("log_level", "info", "trace | debug | info | warn | error"));
+            new Setting("log_level", "info", "trace | debug | info | warn | error"),
+            new Setting("wyoming_port", null, "Wyoming (Home Assistant voice) TCP port; unset = off, 0 = any free port"),
+            new Setting("wyoming_host", null, "interface the Wyoming server listens on (default: host)"));
 
     private static final Map<String, Setting> BY_KEY = SETTINGS.stream()
             .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
@@ -190,6 +192,7 @@ public final class GatewayConfig {
         }
         bool("speech");
         bool("llm_vision");
+        wyomingPort();
         if (!List.of("trace", "debug", "info", "warn", "error").contains(logLevel())) {
             throw new ConfigException("log_level must be trace, debug, info, warn or error, got '" + logLevel() + "'");
         }
@@ -238,6 +241,18 @@ public final class GatewayConfig {
         long p = number("port");
         if (p < 0 || p > 65535) throw new ConfigException("port must be between 0 and 65535, got " + p + ": fix GATEWAY_PORT or --port");
         return (int) p;
+    }
+
+    /** The Wyoming server's port, or null when it is off (the default). */
+    public Integer wyomingPort() {
+        if (raw("wyoming_port") == null) return null;
+        long p = number("wyoming_port");
+        if (p < 0 || p > 65535) throw new ConfigException("wyoming_port must be between 0 and 65535 (or unset for off), got " + p + ": fix GATEWAY_WYOMING_PORT or --wyoming-port");
+        return (int) p;
+    }
+
+    public String wyomingHost() {
+        return raw("wyoming_host") == null ? host() : raw("wyoming_host");
     }
 
     public Path modelsDir() {

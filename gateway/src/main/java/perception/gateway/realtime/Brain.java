@@ -16,23 +16,23 @@ import perception.gateway.llm.LlmVerticle;
  * address as they are made; the future completes with the verticle's {@code done} object
  * (finish_reason, prompt_tokens, completion_tokens). {@link #cancel} stops it between two tokens.
  */
-final class Brain {
+public final class Brain {
     private final Vertx vertx;
     private final String id = "rt-" + UUID.randomUUID();
     private MessageConsumer<JsonObject> pieces;
     private boolean finished;
 
-    Brain(Vertx vertx) {
+    public Brain(Vertx vertx) {
         this.vertx = vertx;
     }
 
     /** request: {messages:[{role, parts:[{text}|{image, mime}]}], max_tokens, temperature}. */
-    Future<JsonObject> generate(JsonObject request, Handler<String> onText) {
+    public Future<JsonObject> generate(JsonObject request, Handler<String> onText) {
         return generate(request, onText, piece -> { });
     }
 
     /** As above; pieces of tool calls ({index, id?, name?, arguments}) go to {@code onToolCall}. */
-    Future<JsonObject> generate(JsonObject request, Handler<String> onText, Handler<JsonObject> onToolCall) {
+    public Future<JsonObject> generate(JsonObject request, Handler<String> onText, Handler<JsonObject> onToolCall) {
         Promise<JsonObject> result = Promise.promise();
         String streamTo = Bus.GENERATE + ".stream." + id;
         pieces = vertx.eventBus().consumer(streamTo, m -> {
@@ -52,7 +52,7 @@ final class Brain {
         });
     }
 
-    void cancel() {
+    public void cancel() {
         if (finished || pieces == null) return;
         finished = true;
         vertx.eventBus().send(LlmVerticle.CANCEL, id);

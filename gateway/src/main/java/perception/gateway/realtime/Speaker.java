@@ -16,16 +16,16 @@ import perception.gateway.Bus;
  * on a private stream address as they are made. {@link #cancel} makes the next chunk's delivery
  * fail, which stops the synthesiser.
  */
-final class Speaker {
+public final class Speaker {
     private final Vertx vertx;
     private MessageConsumer<Buffer> chunks;
     private boolean cancelled;
 
-    Speaker(Vertx vertx) {
+    public Speaker(Vertx vertx) {
         this.vertx = vertx;
     }
 
-    Future<Void> speak(String text, int sampleRate, double speed, Handler<byte[]> onPcm) {
+    public Future<Void> speak(String text, int sampleRate, double speed, Handler<byte[]> onPcm) {
         String stream = Bus.SYNTHESISE + ".stream." + UUID.randomUUID();
         chunks = vertx.eventBus().consumer(stream);
         chunks.handler((Message<Buffer> m) -> {
@@ -43,7 +43,7 @@ final class Speaker {
                 .eventually(() -> chunks.unregister());
     }
 
-    void cancel() {
+    public void cancel() {
         cancelled = true;
         if (chunks != null) chunks.unregister();
     }

@@ -1,0 +1,124 @@
+package perception.gateway.wyoming;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import perception.gateway.ApiError;
+import perception.gateway.realtime.Speaker;
+import perception.speech.SentenceSplitter;
+
+/**
+ * Text to speech for one client, through the speech verticle ({@link Speaker}): {@code synthesize}
+ * answers audio-start, audio-chunks of {@link #SAMPLES_PER_CHUNK} samples (as wyoming-piper sends
+ * them) and audio-stop, at the voice's own rate. The streaming form — synthesize-start,
+ * synthesize-chunk..., synthesize-stop — speaks each sentence as soon as it is complete (one
+ * audio-start/stop per sentence) and ends with synthesize-stopped; a plain {@code synthesize}
+ * inside such a stream is the compatibility copy of the text and is ignored, as Piper does.
+ */
+final class OutgoingSpeech {
+    static final String VOICE = "kevin16";
+    static final int RATE = 16000;
+    static final int SAMPLES_PER_CHUNK = 1024;
+    static final int MAX_TEXT = 4096;
+    static final int MAX_STREAM_TEXT = 16 * 1024;
+    private static final JsonObject FORMAT = new JsonObject().put("rate", RATE).put("width", 2).put("channels", 1);
+
+    private final Vertx vertx;
+    private final Function<WyomingEvent, Future<Void>> out;
+    private SentenceSplitter stream;   // non-null between synthesize-start and synthesize-stop
+    private int streamed;
+    private Speaker speaker;
+
+    OutgoingSpeech(Vertx vertx, Function<WyomingEvent, Future<Void>> out) {
+        this.vertx = vertx;
+        this.out = out;
+    }
+
+    Future<Void> synthesize(JsonObject data) {
+        if (stream != null) return Future.succeededFuture();
+        voice(data.getValue("voice"));
+        String text = text(data, MAX_TEXT);
+        return out.apply(WyomingEvent.of("audio-start", FORMAT.copy()))
+                .compose(v -> speak(text))
+                .compose(v -> out.apply(WyomingEvent.of("audio-stop")));
+    }
+
+    Future<Void> start(JsonObject data) {
+        voice(data.getValue("voice"));
+        stream = new SentenceSplitter();
+        streamed = 0;
+        return Future.succeededFuture();
+    }
+
+    Future<Void> chunk(JsonObject data) {
+        if (stream == null) throw ApiError.badRequest("unexpected_event", "synthesize-chunk before synthesize-start");
+        String text = data.getValue("text") instanceof String s ? s : "";
+        streamed += text.length();
+        if (streamed > MAX_STREAM_TEXT) {
+            throw ApiError.badRequest("text_too_long", "more than " + MAX_STREAM_TEXT + " characters in one synthesize stream: stop it and start another");
+        }
+        return sentences(stream.add(text));
+    }
+
+    Future<Void> stop() {
+        if (stream == null) throw ApiError.badRequest("unexpected_event", "synthesize-stop before synthesize-start");
+        List<String> rest = stream.flush();
+        stream = null;
+        return sentences(rest).compose(v -> out.apply(WyomingEvent.of("synthesize-stopped")));
+    }
+
+    void release() {
+        if (speaker != null) speaker.cancel();
+    }
+
+    private Future<Void> sentences(List<String> sentences) {
+        Future<Void> done = Future.succeededFuture();
+        for (String s : sentences) {
+            if (s.isBlank()) continue;
+            done = done.compose(v -> out.apply(WyomingEvent.of("audio-start", FORMAT.copy())))
+                    .compose(v -> speak(s))
+                    .compose(v -> out.apply(WyomingEvent.of("audio-stop")));
+        }
+        return done;
+    }
+
+    /** Streams the audio of one text as audio-chunks; completes when the last one is written. */
+    private Future<Void> speak(String text) {
+        speaker = new Speaker(vertx);
+        int bytes = SAMPLES_PER_CHUNK * 2;
+        AtomicReference<Future<Void>> last = new AtomicReference<>(Future.succeededFuture());
+        return speaker.speak(text, RATE, 1.0, pcm -> {
+            for (int i = 0; i < pcm.length; i += bytes) {
+                Buffer chunk = Buffer.buffer(Arrays.copyOfRange(pcm, i, Math.min(pcm.length, i + bytes)));
+                last.set(out.apply(new WyomingEvent("audio-chunk", FORMAT.copy(), chunk)));
+            }
+        }).recover(e -> Future.failedFuture(BusSession.toApiError(e, "speech synthesis"))).compose(v -> last.get());
+    }
+
+    private static String text(JsonObject data, int max) {
+        Object t = data.getValue("text");
+        if (!(t instanceof String s) || s.isBlank()) throw ApiError.badRequest("invalid_text", "synthesize needs \"text\": a non-empty string to speak");
+        if (s.length() > max) throw ApiError.badRequest("text_too_long", "the text is " + s.length() + " characters; the limit is " + max + ": split it");
+        return s;
+    }
+
+    /** Only kevin16 (US English) is served; a request for another voice or language is refused, as Piper refuses a voice it lacks. */
+    private static void voice(Object v) {
+        if (v == null) return;
+        if (!(v instanceof JsonObject voice)) throw ApiError.badRequest("invalid_voice", "\"voice\" must be an object such as {\"name\":\"kevin16\"}");
+        Object name = voice.getValue("name");
+        if (name != null && !VOICE.equals(name)) {
+            throw ApiError.badRequest("unknown_voice", "voice '" + name + "' is not available: the only voice is " + VOICE + " (see describe)");
+        }
+        Object language = voice.getValue("language");
+        if (language != null && !String.valueOf(language).toLowerCase(Locale.ROOT).startsWith("en")) {
+            throw ApiError.badRequest("unsupported_language", "language '" + language + "' is not available: " + VOICE + " speaks English (en_US)");
+        }
+    }
+}
