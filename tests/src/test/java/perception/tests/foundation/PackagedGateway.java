@@ -24,8 +24,16 @@ import perception.tests.TestGateway;
  * the natives it loads are extracted from this jar and can be listed. Waits for /ready 200.
  */
 public final class PackagedGateway implements AutoCloseable {
+    /** The repository root, whether run from tests/ (surefire) or from the root (exec:java). */
+    public static final Path ROOT = Files.isDirectory(Path.of("gateway")) ? Path.of("") : Path.of("..");
     /** The jar under test; {@code -Dpackaged.jar=...} measures another build (e.g. the one on main). */
-    public static final Path JAR = Path.of(System.getProperty("packaged.jar", "../gateway/target/perception-gateway.jar"));
+    public static final Path JAR = Path.of(System.getProperty("packaged.jar", ROOT.resolve("gateway/target/perception-gateway.jar").toString()));
+
+    /** The java that runs it: this JVM's unless {@code -Dpackaged.java=...} (e.g. the jlink runtime the Docker image ships). */
+    public static final Path JAVA = Path.of(System.getProperty("packaged.java", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    /** Extra JVM options for every start, space-separated ({@code -Dpackaged.jvm.options=...}). */
+    static final List<String> EXTRA_OPTIONS = List.of(System.getProperty("packaged.jvm.options", "").trim().split("\\s+")).stream()
+            .filter(o -> !o.isEmpty()).toList();
 
     public final Process process;
     public final int port;
@@ -57,10 +65,11 @@ public final class PackagedGateway implements AutoCloseable {
         }
         Path home = Files.createTempDirectory("packaged-gateway");
         Files.createDirectories(home.resolve("tmp"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of(JAVA.toString(),
                 // fresh caches: every native is extracted from this jar, none reused from an earlier run
                 "-Dorg.bytedeco.javacpp.cachedir=" + home.resolve("javacpp"), "-Djava.io.tmpdir=" + home.resolve("tmp"),
                 "-Djna.tmpdir=" + home.resolve("tmp"), "-DDJL_CACHE_DIR=" + home.resolve("djl")));
+        cmd.addAll(EXTRA_OPTIONS);
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-jar", jar().toString(), "--port", String.valueOf(port), "--models-dir", TestGateway.modelsDir().toString()));
         cmd.addAll(List.of(settings));
@@ -126,5 +135,8 @@ public final class PackagedGateway implements AutoCloseable {
     public void close() throws Exception {
         process.toHandle().destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) process.toHandle().destroyForcibly();
+        try (var files = Files.walk(home)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
     }
 }
