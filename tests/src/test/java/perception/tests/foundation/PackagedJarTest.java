@@ -43,7 +43,7 @@ import perception.tests.vision.VisionMedia;
  * library fails here with the gateway's log, not on a user's machine.
  */
 class PackagedJarTest {
-    static final long MAX_JAR_BYTES = 100L * 1024 * 1024;
+    static final long MAX_JAR_BYTES = 100_000_000L; // issue 15: "≤ 100 MB"
     static final String SENTENCE = "Please send me the report before the meeting tomorrow morning.";
     static PackagedGateway gateway;
     static SpeechClient speech;
