@@ -77,6 +77,8 @@ public final class TurnDetector implements AutoCloseable {
     private static final int ASR_PIECE = RATE / 10;
     /** Turns longer than this (samples) are not recognised again after a pause: the cost would grow with every pause. */
     private static final int MAX_REHEAR = RATE * 20;
+    /** Gaps shorter than this may be inside a word: the turn is recognised again when the voice comes back. */
+    static final int REHEAR_BELOW_MS = 250;
 
     private final Settings settings;
     private final VoiceActivityDetector vad;
@@ -164,25 +166,30 @@ public final class TurnDetector implements AutoCloseable {
     /** The voice stopped: finalise what was said, so an answer can start while we wait to see whether the turn is over. */
     private void pause(long silenceFromMs, List<Event> events) {
         flushPiece(events);
+        String running = lastPartial;
         Utterance last = asr.finish();
         if (!last.isEmpty()) done.add(last);
         paused = true;
         speechEndMs = silenceFromMs;
         Utterance soFar = joined();
-        windowMs = settings.ends().silenceMs(soFar.text());
+        // the final result is rescored as if the sentence ended there ("remind me to" becomes "remind
+        // me too"), so the running hypothesis is judged too, and the more patient window wins
+        windowMs = Math.max(settings.ends().silenceMs(soFar.text()), settings.ends().silenceMs(running));
         events.add(new Event.Pause(audioMs(), speechEndMs, soFar, windowMs));
     }
 
     /**
      * The voice came back within the window, so the turn goes on. Finalising at the pause cut the
-     * recogniser's context (a closure inside "lights" can look like a pause), so the turn so far,
-     * pause included, is recognised again in one piece — unless it is already very long.
+     * recogniser's context; after a short gap (a closure inside "lights" can look like a pause)
+     * that may have split a word, so the turn so far is recognised again in one piece. After a
+     * real pause between words, or in a very long turn, the recogniser just goes on: re-hearing
+     * costs CPU in proportion to the turn, and on a busy machine that delays the answer.
      */
     private void resume(List<Event> events) {
         paused = false;
         events.add(new Event.Resumed(audioMs()));
         for (float[] h : held) keep(h, 0, h.length);
-        if (turnFill > MAX_REHEAR) {
+        if (audioMs() - speechEndMs >= REHEAR_BELOW_MS || turnFill > MAX_REHEAR) {
             for (float[] h : held) toRecogniser(h, 0, h.length, events);
             held.clear();
             return;

@@ -148,7 +148,7 @@ final class SessionConfig {
     /**
      * The silence that ends a turn, in ms, after words that sound complete / ordinary / unfinished
      * (see TurnEndPolicy). server_vad: min_silence_duration_ms, then silence_duration_ms for both
-     * others, so silence_duration_ms stays the upper bound. semantic_vad: by eagerness.
+     * others — as before unless the words sound complete. semantic_vad: by eagerness.
      */
     int[] silenceWindows() {
         if (turnType.equals("semantic_vad")) {
