@@ -173,8 +173,10 @@ public final class TurnDetector implements AutoCloseable {
         speechEndMs = silenceFromMs;
         Utterance soFar = joined();
         // the final result is rescored as if the sentence ended there ("remind me to" becomes "remind
-        // me too"), so the running hypothesis is judged too, and the more patient window wins
-        windowMs = Math.max(settings.ends().silenceMs(soFar.text()), settings.ends().silenceMs(running));
+        // me too"): when the running hypothesis has caught up (as many words), the more patient of
+        // the two windows wins
+        windowMs = settings.ends().silenceMs(soFar.text());
+        if (words(running) == words(soFar.text())) windowMs = Math.max(windowMs, settings.ends().silenceMs(running));
         events.add(new Event.Pause(audioMs(), speechEndMs, soFar, windowMs));
     }
 
@@ -210,6 +212,11 @@ public final class TurnDetector implements AutoCloseable {
         if (turnFill + (to - from) > turnAudio.length) turnAudio = java.util.Arrays.copyOf(turnAudio, Math.max(turnAudio.length * 2, turnFill + to - from));
         System.arraycopy(audio, from, turnAudio, turnFill, to - from);
         turnFill += to - from;
+    }
+
+    private static int words(String text) {
+        String t = text.strip();
+        return t.isEmpty() ? 0 : t.split("\\s+").length;
     }
 
     /** Ends the current turn now (manual turn detection, or the client committed early). */
