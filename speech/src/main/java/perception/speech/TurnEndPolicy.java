@@ -6,7 +6,7 @@ import java.util.Set;
 /**
  * How long a silence ends a turn, from the words said so far — a simple, explainable stand-in for
  * a turn-taking model. A turn that already sounds finished (a question or a command of two or more
- * words, or a one-word reply such as "yes" or "stop") ends after {@code completeMs}; one whose last
+ * words) ends after {@code completeMs}; one whose last
  * word leaves it hanging ("and", "so", "um", "because", "the", "to", "in", ...) after
  * {@code unfinishedMs}; anything else after {@code otherMs}. The recogniser gives no punctuation,
  * so "finished" is judged from the first and last words only.
@@ -30,8 +30,6 @@ public record TurnEndPolicy(int completeMs, int otherMs, int unfinishedMs) {
     static final Set<String> COMMAND = Set.of("please", "tell", "turn", "switch", "open", "close", "set", "play", "stop", "start",
             "show", "give", "call", "send", "read", "find", "search", "add", "remind", "remove", "cancel", "check", "book", "order",
             "lock", "unlock", "pause", "resume", "describe", "explain", "help", "let's", "make", "put", "take", "repeat", "translate");
-    /** Whole replies of one word. */
-    static final Set<String> REPLY = Set.of("yes", "no", "yeah", "yep", "nope", "stop", "thanks", "okay", "ok", "hello", "hi", "bye", "sure");
 
     public TurnEndPolicy {
         if (completeMs < 0 || completeMs > otherMs || otherMs > unfinishedMs) {
@@ -50,7 +48,8 @@ public record TurnEndPolicy(int completeMs, int otherMs, int unfinishedMs) {
         if (words.length == 0 || words[0].isEmpty()) return Kind.OTHER;
         String first = words[0], last = words[words.length - 1];
         if (HANGING.contains(last)) return Kind.UNFINISHED;
-        if (words.length == 1) return REPLY.contains(first) ? Kind.COMPLETE : Kind.OTHER;
+        // one word ("stop.", "so,") is often the start of more: not complete
+        if (words.length == 1) return Kind.OTHER;
         return QUESTION.contains(first) || COMMAND.contains(first) ? Kind.COMPLETE : Kind.OTHER;
     }
 

@@ -13,7 +13,6 @@ class TurnEndPolicyTest {
         assertEquals(200, policy.silenceMs("what will the weather be like tomorrow"));
         assertEquals(200, policy.silenceMs("please turn on the kitchen lights"));
         assertEquals(200, policy.silenceMs("can you set an alarm for seven"));
-        assertEquals(200, policy.silenceMs("stop"));
     }
 
     @Test
@@ -30,6 +29,7 @@ class TurnEndPolicyTest {
         assertEquals(500, policy.silenceMs("yesterday i went to the market"));
         assertEquals(500, policy.silenceMs(""));
         assertEquals(500, policy.silenceMs("banana"));
+        assertEquals(500, policy.silenceMs("stop"), "one word is often the start of more");
     }
 
     @Test
