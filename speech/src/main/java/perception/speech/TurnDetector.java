@@ -209,6 +209,7 @@ public final class TurnDetector implements AutoCloseable {
     }
 
     private void keep(float[] audio, int from, int to) {
+        if (turnFill > MAX_REHEAR) return; // too long to hear again: stop holding it
         if (turnFill + (to - from) > turnAudio.length) turnAudio = java.util.Arrays.copyOf(turnAudio, Math.max(turnAudio.length * 2, turnFill + to - from));
         System.arraycopy(audio, from, turnAudio, turnFill, to - from);
         turnFill += to - from;
