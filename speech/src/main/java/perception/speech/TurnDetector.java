@@ -6,22 +6,45 @@ import java.util.List;
 /**
  * Turns of a live conversation: Silero VAD decides when the user starts and stops speaking, and
  * only that stretch — plus {@code prefixPaddingMs} of audio from just before the start — is fed to
- * the recogniser, which finishes the utterance when speech stops. With VAD off, everything is
- * recognised and the caller ends a turn with {@link #commit}. Feed 16 kHz mono samples in chunks
- * of any size. Not thread-safe: one per stream; {@link #close} frees the recogniser.
+ * the recogniser. When the voice stops for {@link #PAUSE_MS} the recogniser is finalised at once
+ * ({@link Event.Pause}, with the words so far, so a caller may start an answer speculatively) and
+ * the silence window is chosen from those words ({@link TurnEndPolicy}); if the voice comes back
+ * within the window the turn goes on ({@link Event.Resumed}: drop anything speculative), else the
+ * turn ends ({@link Event.SpeechStopped}, then {@link Event.Final} with no further recognition).
+ * With VAD off, everything is recognised and the caller ends a turn with {@link #commit}. Feed 16
+ * kHz mono samples in chunks of any size. Not thread-safe: one per stream; {@link #close} frees the
+ * recogniser.
  */
 public final class TurnDetector implements AutoCloseable {
+    /** Silence after which recognition is finalised and a turn's end is considered. */
+    public static final int PAUSE_MS = 96;
 
-    /** VAD off means manual turns; silenceMs ends a turn; prefixPaddingMs of audio before speech is kept. */
-    public record Settings(boolean vad, float threshold, int prefixPaddingMs, int silenceMs) {
+    /** VAD off means manual turns; {@code ends} picks the silence that ends a turn; prefixPaddingMs of audio before speech is kept. */
+    public record Settings(boolean vad, float threshold, int prefixPaddingMs, TurnEndPolicy ends) {
         public Settings {
             if (prefixPaddingMs < 0 || prefixPaddingMs > 5000) throw new IllegalArgumentException("prefix_padding_ms must be 0 to 5000, got " + prefixPaddingMs);
-            if (silenceMs < 0 || silenceMs > 10000) throw new IllegalArgumentException("silence_duration_ms must be 0 to 10000, got " + silenceMs);
+            if (ends.unfinishedMs() > 10000) throw new IllegalArgumentException("silence_duration_ms must be 0 to 10000, got " + ends.unfinishedMs());
             if (!(threshold > 0 && threshold < 1)) throw new IllegalArgumentException("threshold must be between 0 and 1, got " + threshold);
         }
 
+        /** One silence window whatever was said. */
+        public Settings(boolean vad, float threshold, int prefixPaddingMs, int silenceMs) {
+            this(vad, threshold, prefixPaddingMs, checkedFixed(silenceMs));
+        }
+
+        private static TurnEndPolicy checkedFixed(int silenceMs) {
+            if (silenceMs < 0 || silenceMs > 10000) throw new IllegalArgumentException("silence_duration_ms must be 0 to 10000, got " + silenceMs);
+            return TurnEndPolicy.fixed(silenceMs);
+        }
+
+        /** The longest silence a turn may hold. */
+        public int silenceMs() {
+            return ends.unfinishedMs();
+        }
+
+        /** Threshold 0.5, 300 ms prefix, 200 ms of silence after a complete question or command, else 500 ms. */
         public static Settings defaults() {
-            return new Settings(true, 0.5f, 300, 500);
+            return new Settings(true, 0.5f, 300, new TurnEndPolicy(200, 500, 500));
         }
     }
 
@@ -33,7 +56,16 @@ public final class TurnDetector implements AutoCloseable {
         record Partial(String text) implements Event {
         }
 
-        record SpeechStopped(long audioMs) implements Event {
+        /** The voice stopped at {@code speechEndMs}; recognition so far is final; the turn ends after {@code windowMs} of silence. */
+        record Pause(long audioMs, long speechEndMs, Utterance soFar, int windowMs) implements Event {
+        }
+
+        /** The voice came back before the window closed: the turn goes on. */
+        record Resumed(long audioMs) implements Event {
+        }
+
+        /** The turn ended at {@code audioMs}; the last voiced audio was at {@code speechEndMs}. */
+        record SpeechStopped(long audioMs, long speechEndMs) implements Event {
         }
 
         record Final(Utterance utterance) implements Event {
@@ -43,6 +75,10 @@ public final class TurnDetector implements AutoCloseable {
     private static final int RATE = SileroVad.SAMPLE_RATE;
     /** Audio goes to the recogniser in pieces of this many samples (100 ms): fewer, cheaper calls. */
     private static final int ASR_PIECE = RATE / 10;
+    /** Turns longer than this (samples) are not recognised again after a pause: the cost would grow with every pause. */
+    private static final int MAX_REHEAR = RATE * 20;
+    /** Gaps shorter than this may be inside a word: the turn is recognised again when the voice comes back. */
+    static final int REHEAR_BELOW_MS = 250;
 
     private final Settings settings;
     private final VoiceActivityDetector vad;
@@ -55,12 +91,21 @@ public final class TurnDetector implements AutoCloseable {
     private long samples;              // fed so far
     private String lastPartial = "";
     private boolean inTurn;
-    /** Utterances Vosk already ended inside the current turn (it endpoints on its own in long turns). */
+    /** Utterances already ended inside the current turn (by Vosk's own endpointing, or at a pause). */
     private final List<Utterance> done = new ArrayList<>();
+    /** In a pause: recognition is final; the audio since is held back until the voice returns. */
+    private boolean paused;
+    private long speechEndMs;
+    private int windowMs;
+    private final List<float[]> held = new ArrayList<>();
+    /** The audio of the current turn, to recognise again when the voice comes back after a pause. */
+    private float[] turnAudio = new float[RATE * 4];
+    private int turnFill;
 
     public TurnDetector(SileroVad model, Transcriber transcriber, Settings settings) {
         this.settings = settings;
-        this.vad = settings.vad() ? new VoiceActivityDetector(model, new VoiceActivityDetector.Settings(settings.threshold(), settings.silenceMs(), 30)) : null;
+        int pauseMs = Math.min(PAUSE_MS, settings.ends().completeMs());
+        this.vad = settings.vad() ? new VoiceActivityDetector(model, new VoiceActivityDetector.Settings(settings.threshold(), pauseMs, 0)) : null;
         this.asr = transcriber.open(RATE, true);
         this.prefix = new float[settings.prefixPaddingMs() * RATE / 1000];
         this.inTurn = !settings.vad();
@@ -85,25 +130,94 @@ public final class TurnDetector implements AutoCloseable {
         // one VAD frame at a time, so the recogniser gets exactly the samples of the turn
         for (int i = 0; i < audio.length; i += SileroVad.FRAME) {
             int to = Math.min(audio.length, i + SileroVad.FRAME);
-            boolean[] stopped = {false};
+            boolean[] pausedNow = {false}, resumed = {false};
+            long[] silenceFrom = {0};
             vad.feed(audio, i, to, e -> {
-                if (e.type() == VoiceActivityDetector.Event.Type.SPEECH_START && !inTurn) {
-                    inTurn = true;
-                    events.add(new Event.SpeechStarted(Math.max(0, audioMs() - settings.prefixPaddingMs())));
-                    drainPrefixTo(events);
-                } else if (e.type() == VoiceActivityDetector.Event.Type.SPEECH_END && inTurn) {
-                    stopped[0] = true;
+                if (e.type() == VoiceActivityDetector.Event.Type.SPEECH_START) {
+                    if (!inTurn) {
+                        inTurn = true;
+                        events.add(new Event.SpeechStarted(Math.max(0, audioMs() - settings.prefixPaddingMs())));
+                        drainPrefixTo(events);
+                    } else if (paused) {
+                        resumed[0] = true;
+                    }
+                } else if (e.type() == VoiceActivityDetector.Event.Type.SPEECH_END && inTurn && !paused) {
+                    pausedNow[0] = true;
+                    silenceFrom[0] = Math.round(e.seconds() * 1000);
                 }
             });
-            if (inTurn) toRecogniser(audio, i, to, events);
-            else remember(audio, i, to);
+            if (resumed[0]) resume(events);
+            if (!inTurn) remember(audio, i, to);
+            else if (paused) held.add(java.util.Arrays.copyOfRange(audio, i, to));
+            else {
+                keep(audio, i, to);
+                toRecogniser(audio, i, to, events);
+            }
             samples += to - i;
-            if (stopped[0]) {
-                events.add(new Event.SpeechStopped(audioMs()));
+            if (pausedNow[0]) pause(silenceFrom[0], events);
+            if (paused && audioMs() - speechEndMs >= windowMs) {
+                events.add(new Event.SpeechStopped(audioMs(), speechEndMs));
                 events.add(finishTurn());
             }
         }
         return events;
+    }
+
+    /** The voice stopped: finalise what was said, so an answer can start while we wait to see whether the turn is over. */
+    private void pause(long silenceFromMs, List<Event> events) {
+        flushPiece(events);
+        String running = lastPartial;
+        Utterance last = asr.finish();
+        if (!last.isEmpty()) done.add(last);
+        paused = true;
+        speechEndMs = silenceFromMs;
+        Utterance soFar = joined();
+        // the final result is rescored as if the sentence ended there ("remind me to" becomes "remind
+        // me too"): when the running hypothesis has caught up (as many words), the more patient of
+        // the two windows wins
+        windowMs = settings.ends().silenceMs(soFar.text());
+        if (words(running) == words(soFar.text())) windowMs = Math.max(windowMs, settings.ends().silenceMs(running));
+        events.add(new Event.Pause(audioMs(), speechEndMs, soFar, windowMs));
+    }
+
+    /**
+     * The voice came back within the window, so the turn goes on. Finalising at the pause cut the
+     * recogniser's context; after a short gap (a closure inside "lights" can look like a pause)
+     * that may have split a word, so the turn so far is recognised again in one piece. After a
+     * real pause between words, or in a very long turn, the recogniser just goes on: re-hearing
+     * costs CPU in proportion to the turn, and on a busy machine that delays the answer.
+     */
+    private void resume(List<Event> events) {
+        paused = false;
+        events.add(new Event.Resumed(audioMs()));
+        for (float[] h : held) keep(h, 0, h.length);
+        if (audioMs() - speechEndMs >= REHEAR_BELOW_MS || turnFill > MAX_REHEAR) {
+            for (float[] h : held) toRecogniser(h, 0, h.length, events);
+            held.clear();
+            return;
+        }
+        held.clear();
+        done.clear();
+        pieceFill = 0;
+        int whole = turnFill - turnFill % ASR_PIECE;
+        for (int i = 0; i < whole; i += ASR_PIECE) {
+            byte[] pcm = Pcm16.encode(turnAudio, i, i + ASR_PIECE);
+            if (asr.feed(pcm, 0, pcm.length) instanceof Hypothesis.Final f && !f.utterance().isEmpty()) done.add(f.utterance());
+        }
+        System.arraycopy(turnAudio, whole, piece, 0, turnFill - whole);
+        pieceFill = turnFill - whole;
+    }
+
+    private void keep(float[] audio, int from, int to) {
+        if (turnFill > MAX_REHEAR) return; // too long to hear again: stop holding it
+        if (turnFill + (to - from) > turnAudio.length) turnAudio = java.util.Arrays.copyOf(turnAudio, Math.max(turnAudio.length * 2, turnFill + to - from));
+        System.arraycopy(audio, from, turnAudio, turnFill, to - from);
+        turnFill += to - from;
+    }
+
+    private static int words(String text) {
+        String t = text.strip();
+        return t.isEmpty() ? 0 : t.split("\\s+").length;
     }
 
     /** Ends the current turn now (manual turn detection, or the client committed early). */
@@ -113,6 +227,9 @@ public final class TurnDetector implements AutoCloseable {
 
     /** Drops the audio of the current turn without recognising it. */
     public void clear() {
+        paused = false;
+        held.clear();
+        turnFill = 0;
         pieceFill = 0;
         prefixFill = 0;
         asr.finish();
@@ -122,8 +239,21 @@ public final class TurnDetector implements AutoCloseable {
     }
 
     private Event.Final finishTurn() {
-        flushPiece(null);
-        done.add(asr.finish());
+        if (!paused) { // in a pause, recognition was finalised when the voice stopped
+            flushPiece(null);
+            done.add(asr.finish());
+        }
+        Utterance all = joined();
+        done.clear();
+        held.clear();
+        turnFill = 0;
+        paused = false;
+        lastPartial = "";
+        inTurn = vad == null;
+        return new Event.Final(all);
+    }
+
+    private Utterance joined() {
         List<Word> words = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         for (Utterance u : done) {
@@ -132,10 +262,7 @@ public final class TurnDetector implements AutoCloseable {
             text.append(u.text());
             words.addAll(u.words());
         }
-        done.clear();
-        lastPartial = "";
-        inTurn = vad == null;
-        return new Event.Final(new Utterance(text.toString(), words));
+        return new Utterance(text.toString(), words);
     }
 
     private void remember(float[] audio, int from, int to) {
@@ -152,6 +279,7 @@ public final class TurnDetector implements AutoCloseable {
         int start = (prefixPos - prefixFill + prefix.length) % Math.max(1, prefix.length);
         for (int i = 0; i < prefixFill; i++) before[i] = prefix[(start + i) % prefix.length];
         prefixFill = 0;
+        keep(before, 0, before.length);
         toRecogniser(before, 0, before.length, events);
     }
 

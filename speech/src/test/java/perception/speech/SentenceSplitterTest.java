@@ -38,4 +38,17 @@ class SentenceSplitterTest {
     void closingQuotesStayWithTheirSentence() {
         assertEquals(List.of("He said \"stop.\"", "Then went."), split("He said \"stop.\" Then went.", 4));
     }
+
+    @Test
+    void aLongFirstSentenceIsSpokenFromItsFirstClause() {
+        SentenceSplitter s = new SentenceSplitter(4);
+        List<String> out = new ArrayList<>();
+        for (String t : "Today looks sunny and warm, with light wind, from the west. Then rain, later, maybe.".split("(?<= )")) out.addAll(s.add(t));
+        out.addAll(s.flush());
+        // only the first piece may be a clause, and only once it holds four words; numbers keep their commas
+        assertEquals(List.of("Today looks sunny and warm,", "with light wind, from the west.", "Then rain, later, maybe."), out);
+        SentenceSplitter short_ = new SentenceSplitter(4);
+        assertEquals(List.of(), short_.add("Yes, about 1,000"), "no cut before four words; 1,000 is a number");
+        assertEquals(List.of("Yes, about 1,000 of them,"), short_.add(" of them, I think"));
+    }
 }

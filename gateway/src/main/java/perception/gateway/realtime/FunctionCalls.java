@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The client-function calls of one response, as OpenAI Realtime reports them: each call is an
@@ -29,13 +30,14 @@ final class FunctionCalls {
         }
     }
 
-    private final RealtimeSession session;
+    /** Where events go: the response's own emit, so a held (speculative) answer sends nothing yet. */
+    private final Consumer<JsonObject> out;
     private final String responseId;
     private final int firstOutputIndex;
     private final Map<Integer, Call> calls = new LinkedHashMap<>();
 
-    FunctionCalls(RealtimeSession session, String responseId, int firstOutputIndex) {
-        this.session = session;
+    FunctionCalls(Consumer<JsonObject> out, String responseId, int firstOutputIndex) {
+        this.out = out;
         this.responseId = responseId;
         this.firstOutputIndex = firstOutputIndex;
     }
@@ -48,13 +50,13 @@ final class FunctionCalls {
             String callId = piece.getString("id", perception.llm.ToolCall.newId());
             call = new Call(firstOutputIndex + calls.size(), callId, piece.getString("name", ""));
             calls.put(index, call);
-            session.send(RealtimeEvents.event("response.output_item.added").put("response_id", responseId).put("output_index", call.outputIndex)
+            out.accept(RealtimeEvents.event("response.output_item.added").put("response_id", responseId).put("output_index", call.outputIndex)
                     .put("item", RealtimeTools.functionCallItem(call.itemId, "in_progress", call.callId, call.name, "")));
         }
         String delta = piece.getString("arguments", "");
         if (delta.isEmpty()) return;
         call.arguments.append(delta);
-        session.send(RealtimeEvents.event("response.function_call_arguments.delta").put("response_id", responseId)
+        out.accept(RealtimeEvents.event("response.function_call_arguments.delta").put("response_id", responseId)
                 .put("item_id", call.itemId).put("output_index", call.outputIndex).put("call_id", call.callId).put("delta", delta));
     }
 
@@ -70,11 +72,11 @@ final class FunctionCalls {
         List<JsonObject> items = new ArrayList<>();
         for (Call c : calls.values()) {
             String arguments = c.arguments.length() == 0 ? "{}" : c.arguments.toString();
-            session.send(RealtimeEvents.event("response.function_call_arguments.done").put("response_id", responseId)
+            out.accept(RealtimeEvents.event("response.function_call_arguments.done").put("response_id", responseId)
                     .put("item_id", c.itemId).put("output_index", c.outputIndex).put("call_id", c.callId).put("name", c.name)
                     .put("arguments", arguments));
             JsonObject item = RealtimeTools.functionCallItem(c.itemId, completed ? "completed" : "incomplete", c.callId, c.name, arguments);
-            session.send(RealtimeEvents.event("response.output_item.done").put("response_id", responseId).put("output_index", c.outputIndex)
+            out.accept(RealtimeEvents.event("response.output_item.done").put("response_id", responseId).put("output_index", c.outputIndex)
                     .put("item", item));
             if (completed) conversation.addFunctionCall(item);
             items.add(item);

@@ -19,8 +19,9 @@ import perception.speech.Resampler;
 /**
  * One client of GET /v1/realtime, speaking OpenAI's Realtime event protocol. Audio in is resampled
  * to 16 kHz and sent to a turn-detection session of the speech verticle (Silero VAD + streaming
- * Vosk), in order; when a turn ends its transcript becomes a user item and, with server VAD, a
- * response: the LLM streams text, a sentence splitter hands each sentence to TTS, and the audio
+ * Vosk), in order; when the user pauses, the answer starts speculatively ({@link EarlyAnswer}),
+ * is dropped if they go on and released when the turn ends; a turn's transcript becomes a user item
+ * and, with server VAD, a response: the LLM streams text, a sentence splitter hands each sentence to TTS, and the audio
  * goes out paced. Speech that starts during a response cancels it (barge-in). All state lives on
  * this socket's event loop; models are reached through the event bus only.
  */
@@ -47,6 +48,9 @@ final class RealtimeSession {
     private String userItemId;            // the user item being spoken, between speech_started and final
     private String lastTranscriptDelta = "";
     private long speechStoppedNanos;
+    private long speechEndNanos;
+    private final AudioArrivals arrivals = new AudioArrivals();
+    private final EarlyAnswer early = new EarlyAnswer();
     private Response response;            // the response in progress, or null
     private boolean closed;
 
@@ -124,11 +128,17 @@ final class RealtimeSession {
             return;
         }
         if (pcm.length == 0) return;
+        long received = System.nanoTime();
         if (resampler == null) resampler = new Resampler(config.inputRate, 16000);
         float[] at16k = resampler.process(Pcm16.decode(pcm, 0, pcm.length));
         Buffer chunk = Buffer.buffer(Pcm16.encode(at16k, 0, at16k.length));
         if (++audioQueued > MAX_AUDIO_QUEUE) ws.pause(); // the client sends faster than we recognise
-        audioTail = audioTail.transform(x -> closed ? Future.succeededFuture() : turnRequest(chunk).onSuccess(this::onTurnEvents))
+        int samples16k = at16k.length;
+        audioTail = audioTail.transform(x -> {
+                    if (closed) return Future.succeededFuture();
+                    arrivals.received(samples16k, received);
+                    return turnRequest(chunk).onSuccess(this::onTurnEvents);
+                })
                 .transform(r -> {
                     if (r.failed()) send(RealtimeEvents.error("transcription_failed", String.valueOf(r.cause().getMessage()), eventId));
                     if (--audioQueued <= MAX_AUDIO_QUEUE / 2) ws.resume();
@@ -144,6 +154,7 @@ final class RealtimeSession {
             }
             if (userItemId == null) userItemId = RealtimeEvents.id("item");
             speechStoppedNanos = System.nanoTime();
+            speechEndNanos = 0;
             committed();
             return turnRequest(new JsonObject().put("commit", 1)).onSuccess(this::onTurnEvents);
         }).transform(r -> Future.succeededFuture());
@@ -152,6 +163,7 @@ final class RealtimeSession {
     private void clear() {
         audioTail = audioTail.transform(x -> (turns == null ? Future.succeededFuture() : turnRequest(new JsonObject().put("clear", 1)))
                 .onComplete(r -> {
+                    early.drop();
                     userItemId = null;
                     send(RealtimeEvents.event("input_audio_buffer.cleared"));
                 }));
@@ -187,10 +199,11 @@ final class RealtimeSession {
     // ---- turns (VAD + recognition, in the speech verticle) ----
 
     private Future<JsonObject> turnRequest(Object body) {
+        int[] windows = config.silenceWindows();
         Future<String> address = turns != null ? Future.succeededFuture(turns)
                 : context.vertx().eventBus().<JsonObject>request(Bus.TURNS_OPEN, new JsonObject()
-                        .put("vad", config.serverVad).put("threshold", config.threshold)
-                        .put("prefix_padding_ms", config.prefixPaddingMs).put("silence_duration_ms", config.silenceDurationMs))
+                        .put("vad", config.serverVad).put("threshold", config.threshold).put("prefix_padding_ms", config.prefixPaddingMs)
+                        .put("complete_silence_ms", windows[0]).put("other_silence_ms", windows[1]).put("silence_duration_ms", windows[2]))
                 .map(m -> turns = m.body().getString("address"));
         return address.compose(a -> context.vertx().eventBus().<JsonObject>request(a, body, new DeliveryOptions().setSendTimeout(60_000)))
                 .map(Message::body);
@@ -202,8 +215,12 @@ final class RealtimeSession {
             switch (e.getString("type")) {
                 case "speech_started" -> speechStarted(e.getLong("audio_ms"));
                 case "partial" -> partial(e.getString("text"));
+                case "pause" -> paused(e.getString("text"));
+                case "resumed" -> early.drop(); // the user goes on: nothing of that answer was sent
                 case "speech_stopped" -> {
                     speechStoppedNanos = System.nanoTime();
+                    speechEndNanos = arrivals.nanosAt(e.getLong("speech_end_ms", e.getLong("audio_ms")));
+                    metrics.speechStopped(new TurnTimes(speechEndNanos, speechStoppedNanos, 0));
                     send(RealtimeEvents.event("input_audio_buffer.speech_stopped").put("audio_end_ms", e.getLong("audio_ms")).put("item_id", userItemId));
                     committed();
                 }
@@ -214,6 +231,7 @@ final class RealtimeSession {
     }
 
     private void speechStarted(long audioMs) {
+        early.drop();
         userItemId = RealtimeEvents.id("item");
         lastTranscriptDelta = "";
         if (response != null && config.interruptResponse) response.cancel("turn_detected"); // barge-in
@@ -237,34 +255,51 @@ final class RealtimeSession {
                 .put("item", RealtimeEvents.userAudioItem(userItemId, null)));
     }
 
+    /** The user went quiet and recognition is final so far: start answering, held until the turn is over. */
+    private void paused(String soFar) {
+        early.drop();
+        if (!config.serverVad || !config.createResponse || soFar.isBlank() || response != null || closed) return;
+        JsonArray messages = conversation.toMessages(config.instructions, VideoLink.describe(context, config.videoSession))
+                .add(new JsonObject().put("role", "user").put("parts", new JsonArray().add(new JsonObject().put("text", soFar))));
+        early.start(soFar, new Response(context, this, messages, config.audioOut(), config, null));
+    }
+
     private void transcribed(String transcript) {
         String itemId = userItemId == null ? RealtimeEvents.id("item") : userItemId;
         userItemId = null;
         lastTranscriptDelta = "";
-        long stoppedAt = speechStoppedNanos;
-        long transcriptNanos = System.nanoTime() - stoppedAt;
-        metrics.transcript(transcriptNanos);
+        TurnTimes times = new TurnTimes(speechEndNanos, speechStoppedNanos, System.nanoTime());
+        speechEndNanos = 0;
+        metrics.transcript(times);
         send(RealtimeEvents.event("conversation.item.input_audio_transcription.completed").put("item_id", itemId)
                 .put("content_index", 0).put("transcript", transcript));
+        Response ready = early.take(transcript);
         if (transcript.isBlank()) return; // a cough or a click: nothing to answer
         conversation.addUserTranscript(itemId, transcript);
         if (config.serverVad && config.createResponse) {
             if (response != null) response.cancel("turn_detected");
-            startResponse(new JsonObject(), stoppedAt, transcriptNanos / 1_000_000);
+            if (ready != null) {
+                response = ready;
+                ready.release(times);
+            } else {
+                startResponse(new JsonObject(), times);
+            }
+        } else if (ready != null) {
+            ready.drop();
         }
     }
 
     // ---- responses ----
 
     private void startResponse(JsonObject overrides) {
-        startResponse(overrides, System.nanoTime(), null);
+        startResponse(overrides, TurnTimes.now());
     }
 
-    private void startResponse(JsonObject overrides, long turnEndNanos, Long transcriptMs) {
+    private void startResponse(JsonObject overrides, TurnTimes times) {
         boolean audio = overrides.getValue("output_modalities") instanceof JsonArray m ? m.contains("audio") : config.audioOut();
         String instructions = overrides.getValue("instructions") instanceof String s ? s : config.instructions;
         JsonArray messages = conversation.toMessages(instructions, VideoLink.describe(context, config.videoSession));
-        response = new Response(context, this, messages, audio, config, turnEndNanos, transcriptMs);
+        response = new Response(context, this, messages, audio, config, times);
         response.start();
     }
 
@@ -299,6 +334,7 @@ final class RealtimeSession {
         if (closed) return;
         closed = true;
         if (response != null) response.cancel("client_disconnected");
+        early.drop();
         closeTurns();
     }
 
@@ -306,7 +342,10 @@ final class RealtimeSession {
         if (turns == null) return;
         String address = turns;
         turns = null;
-        audioTail = audioTail.transform(x -> context.vertx().eventBus().request(address, new JsonObject().put("close", 1))
-                .transform(r -> Future.succeededFuture()));
+        early.drop();
+        audioTail = audioTail.transform(x -> {
+            arrivals.reset();
+            return context.vertx().eventBus().request(address, new JsonObject().put("close", 1)).transform(r -> Future.succeededFuture());
+        });
     }
 }

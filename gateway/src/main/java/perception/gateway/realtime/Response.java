@@ -16,10 +16,14 @@ import perception.speech.SentenceSplitter;
  * spoken, and the audio goes out in 100 ms deltas paced to at most {@link #LEAD_MS} ahead of real
  * time, so the client's buffer stays small and a barge-in silences it quickly. Cancelling stops the
  * LLM between tokens and the synthesiser at its next chunk, drops unsent audio, and keeps as the
- * assistant's item only the sentences that were actually sent.
+ * assistant's item only the sentences that were actually sent. A response started before the
+ * user's turn was known to be over is <em>held</em>: it generates and synthesises its first piece
+ * but sends nothing until {@link #release}, or is {@link #drop}ped without a trace.
  */
 final class Response {
     static final long LEAD_MS = 500;
+    /** A first sentence of this many words or more starts being spoken at its first clause. */
+    static final int FIRST_CLAUSE_WORDS = 4;
 
     private record Chunk(byte[] pcm, int sentence) {
     }
@@ -29,12 +33,11 @@ final class Response {
     private final JsonArray messages;
     private final boolean audio;
     private final SessionConfig config;
-    private final long turnEndNanos;
-    private final Long transcriptMs;
+    private TurnTimes times;
     private final String id = RealtimeEvents.id("resp");
     private final String itemId = RealtimeEvents.id("item");
     private final Brain brain;
-    private final SentenceSplitter splitter = new SentenceSplitter();
+    private final SentenceSplitter splitter = new SentenceSplitter(FIRST_CLAUSE_WORDS);
     private final List<String> sentences = new ArrayList<>();
     private final StringBuilder text = new StringBuilder();
     private final Deque<Chunk> pending = new ArrayDeque<>();
@@ -46,23 +49,32 @@ final class Response {
     private boolean llmFinished;
     private boolean done;
     private int lastSentSentence = -1;
-    private long firstTokenNanos;
+    private long firstTokenNanos;      // the LLM made it
+    private long tokenSentNanos;       // the first text delta was sent
     private long firstAudioNanos;
+    private boolean held;
+    private final boolean speculative;
+    private final List<JsonObject> heldEvents = new ArrayList<>();
+    private Throwable heldFailure;
+    private final io.vertx.core.Promise<Void> released = io.vertx.core.Promise.promise();
     private long audioStartNanos;
     private long sentAudioMs;
     private long pumpTimer = -1;
     private JsonObject usage = new JsonObject();
 
-    Response(GatewayContext context, RealtimeSession session, JsonArray messages, boolean audio, SessionConfig config, long turnEndNanos, Long transcriptMs) {
+    /** times == null: held (speculative) until {@link #release}. */
+    Response(GatewayContext context, RealtimeSession session, JsonArray messages, boolean audio, SessionConfig config, TurnTimes times) {
         this.context = context;
         this.session = session;
         this.messages = messages;
         this.audio = audio;
         this.config = config;
-        this.turnEndNanos = turnEndNanos;
-        this.transcriptMs = transcriptMs;
+        this.times = times;
+        this.held = times == null;
+        this.speculative = held;
+        if (!held) released.complete();
         this.brain = new Brain(context.vertx());
-        this.calls = new FunctionCalls(session, id, 1);
+        this.calls = new FunctionCalls(this::emit, id, 1);
     }
 
     String itemId() {
@@ -70,8 +82,8 @@ final class Response {
     }
 
     void start() {
-        session.send(RealtimeEvents.event("response.created").put("response", RealtimeEvents.response(id, "in_progress", new JsonArray())));
-        session.send(RealtimeEvents.event("response.output_item.added").put("response_id", id).put("output_index", 0)
+        emit(RealtimeEvents.event("response.created").put("response", RealtimeEvents.response(id, "in_progress", new JsonArray())));
+        emit(RealtimeEvents.event("response.output_item.added").put("response_id", id).put("output_index", 0)
                 .put("item", RealtimeEvents.assistantItem(itemId, "in_progress", audio, "")));
         JsonObject request = new JsonObject().put("messages", messages).put("max_tokens", config.maxOutputTokens);
         if (config.temperature != null) request.put("temperature", config.temperature);
@@ -93,13 +105,10 @@ final class Response {
 
     private void onText(String delta) {
         if (done || delta.isEmpty()) return;
-        if (firstTokenNanos == 0) {
-            firstTokenNanos = System.nanoTime();
-            session.metrics().firstToken(firstTokenNanos - turnEndNanos);
-        }
+        if (firstTokenNanos == 0) firstTokenNanos = System.nanoTime();
         text.append(delta);
         String type = audio ? "response.output_audio_transcript.delta" : "response.output_text.delta";
-        session.send(RealtimeEvents.event(type).put("response_id", id).put("item_id", itemId)
+        emit(RealtimeEvents.event(type).put("response_id", id).put("item_id", itemId)
                 .put("output_index", 0).put("content_index", 0).put("delta", delta));
         splitter.add(delta).forEach(this::speak);
     }
@@ -109,7 +118,8 @@ final class Response {
         sentences.add(sentence);
         if (!audio) return;
         ttsPending++;
-        ttsTail = ttsTail.transform(x -> {
+        // held, only the first piece is synthesised ahead: the rest waits for the turn to be over
+        ttsTail = ttsTail.transform(x -> index == 0 ? Future.succeededFuture() : released.future()).transform(x -> {
             if (done) return Future.succeededFuture();
             speaker = new Speaker(context.vertx());
             int bytesPer100ms = config.outputRate * 2 / 10;
@@ -132,6 +142,7 @@ final class Response {
     /** Sends queued audio while it is at most LEAD_MS ahead of real time and the socket keeps up. */
     private void pump() {
         pumpTimer = -1;
+        if (held) return;
         while (!done && !pending.isEmpty()) {
             if (session.writeQueueFull()) {
                 session.onDrain(this::pump);
@@ -147,7 +158,7 @@ final class Response {
             Chunk c = pending.poll();
             if (firstAudioNanos == 0) {
                 firstAudioNanos = now;
-                session.metrics().firstAudio(firstAudioNanos - turnEndNanos);
+                session.metrics().firstAudio(times, now);
             }
             session.send(RealtimeEvents.event("response.output_audio.delta").put("response_id", id).put("item_id", itemId)
                     .put("output_index", 0).put("content_index", 0).put("delta", Base64.getEncoder().encodeToString(c.pcm())));
@@ -157,7 +168,48 @@ final class Response {
         maybeFinish();
     }
 
+    /** The user's turn is over and this held response was made for it: send what it has, and go on live. */
+    void release(TurnTimes turn) {
+        if (!held || done) return;
+        times = turn;
+        held = false;
+        released.complete();
+        List<JsonObject> events = List.copyOf(heldEvents);
+        heldEvents.clear();
+        events.forEach(this::emit);
+        if (heldFailure != null) {
+            fail(heldFailure);
+            return;
+        }
+        pump();
+        maybeFinish();
+    }
+
+    /** The user went on speaking: stop silently; nothing of this response was sent. */
+    void drop() {
+        if (done) return;
+        done = true;
+        brain.cancel();
+        if (speaker != null) speaker.cancel();
+        pending.clear();
+        heldEvents.clear();
+        if (pumpTimer >= 0) context.vertx().cancelTimer(pumpTimer);
+    }
+
+    private void emit(JsonObject event) {
+        if (held) {
+            heldEvents.add(event);
+            return;
+        }
+        if (tokenSentNanos == 0 && event.getString("type").endsWith("_text.delta") || tokenSentNanos == 0 && event.getString("type").endsWith("_transcript.delta")) {
+            tokenSentNanos = System.nanoTime();
+            session.metrics().firstToken(times, tokenSentNanos);
+        }
+        session.send(event);
+    }
+
     private void maybeFinish() {
+        if (held) return;
         if (!done && llmFinished && ttsPending == 0 && pending.isEmpty()) finish("completed", null);
     }
 
@@ -172,11 +224,17 @@ final class Response {
 
     private void fail(Throwable cause) {
         if (done) return;
+        if (held) { // told at release, if the turn is over by then
+            heldFailure = cause;
+            brain.cancel();
+            if (speaker != null) speaker.cancel();
+            return;
+        }
         brain.cancel();
         if (speaker != null) speaker.cancel();
         pending.clear();
         String message = String.valueOf(cause.getMessage());
-        session.send(RealtimeEvents.error("response_failed", message, null));
+        emit(RealtimeEvents.error("response_failed", message, null));
         finish("failed", new JsonObject().put("type", "failed").put("error", new JsonObject().put("message", message)));
     }
 
@@ -186,21 +244,18 @@ final class Response {
         String said = status.equals("completed") || !audio ? text.toString()
                 : String.join(" ", sentences.subList(0, lastSentSentence + 1));
         if (audio) {
-            session.send(RealtimeEvents.event("response.output_audio.done").put("response_id", id).put("item_id", itemId)
+            emit(RealtimeEvents.event("response.output_audio.done").put("response_id", id).put("item_id", itemId)
                     .put("output_index", 0).put("content_index", 0));
-            session.send(RealtimeEvents.event("response.output_audio_transcript.done").put("response_id", id).put("item_id", itemId)
+            emit(RealtimeEvents.event("response.output_audio_transcript.done").put("response_id", id).put("item_id", itemId)
                     .put("output_index", 0).put("content_index", 0).put("transcript", said));
         } else {
-            session.send(RealtimeEvents.event("response.output_text.done").put("response_id", id).put("item_id", itemId)
+            emit(RealtimeEvents.event("response.output_text.done").put("response_id", id).put("item_id", itemId)
                     .put("output_index", 0).put("content_index", 0).put("text", said));
         }
         String itemStatus = status.equals("completed") ? "completed" : "incomplete";
         JsonObject item = RealtimeEvents.assistantItem(itemId, itemStatus, audio, said);
-        session.send(RealtimeEvents.event("response.output_item.done").put("response_id", id).put("output_index", 0).put("item", item));
-        JsonObject latency = new JsonObject();
-        if (transcriptMs != null) latency.put("transcript", transcriptMs);
-        if (firstTokenNanos > 0) latency.put("first_token", (firstTokenNanos - turnEndNanos) / 1_000_000);
-        if (firstAudioNanos > 0) latency.put("first_audio", (firstAudioNanos - turnEndNanos) / 1_000_000);
+        emit(RealtimeEvents.event("response.output_item.done").put("response_id", id).put("output_index", 0).put("item", item));
+        JsonObject latency = latency();
         List<JsonObject> called = calls.finish(status.equals("completed"), session.conversation());
         JsonObject response = RealtimeEvents.response(id, status, FunctionCalls.output(item, called))
                 .put("status_details", details)
@@ -209,7 +264,29 @@ final class Response {
                         .put("output_tokens", usage.getInteger("completion_tokens", 0))
                         .put("total_tokens", usage.getInteger("prompt_tokens", 0) + usage.getInteger("completion_tokens", 0)))
                 .put("latency_ms", latency);
-        session.send(RealtimeEvents.event("response.done").put("response", response));
+        emit(RealtimeEvents.event("response.done").put("response", response));
         session.responseEnded(this, said);
+    }
+
+    /**
+     * latency_ms: transcript, first_token, first_audio from speech_stopped (or from response.create);
+     * since_speech_end: the same stages and speech_stopped itself from the end of speech; each stage
+     * is when its event was sent. speculative: the answer was started during the user's pause.
+     */
+    private JsonObject latency() {
+        JsonObject latency = new JsonObject();
+        long stopped = times.speechStoppedNanos(), end = times.speechEndNanos();
+        if (times.transcriptNanos() > 0) latency.put("transcript", TurnTimes.ms(stopped, times.transcriptNanos()));
+        if (tokenSentNanos > 0) latency.put("first_token", TurnTimes.ms(stopped, tokenSentNanos));
+        if (firstAudioNanos > 0) latency.put("first_audio", TurnTimes.ms(stopped, firstAudioNanos));
+        if (end > 0) {
+            JsonObject since = new JsonObject().put("speech_stopped", TurnTimes.ms(end, stopped));
+            if (times.transcriptNanos() > 0) since.put("transcript", TurnTimes.ms(end, times.transcriptNanos()));
+            if (tokenSentNanos > 0) since.put("first_token", TurnTimes.ms(end, tokenSentNanos));
+            if (firstAudioNanos > 0) since.put("first_audio", TurnTimes.ms(end, firstAudioNanos));
+            latency.put("since_speech_end", since);
+        }
+        if (firstTokenNanos > 0) latency.put("llm_first_token", TurnTimes.ms(stopped, firstTokenNanos));
+        return latency.put("speculative", speculative);
     }
 }

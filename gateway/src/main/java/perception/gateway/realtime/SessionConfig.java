@@ -23,6 +23,11 @@ final class SessionConfig {
     float threshold = 0.5f;
     int prefixPaddingMs = 300;
     int silenceDurationMs = 500;
+    /** Ours: the shorter silence that ends a turn which already sounds complete (server_vad). */
+    int minSilenceDurationMs = 200;
+    /** server_vad, or semantic_vad (the silence window follows {@link #eagerness}). */
+    String turnType = "server_vad";
+    String eagerness = "auto";
     boolean createResponse = true;
     boolean interruptResponse = true;
     List<String> modalities = List.of("audio");
@@ -44,6 +49,9 @@ final class SessionConfig {
         c.threshold = threshold;
         c.prefixPaddingMs = prefixPaddingMs;
         c.silenceDurationMs = silenceDurationMs;
+        c.minSilenceDurationMs = minSilenceDurationMs;
+        c.turnType = turnType;
+        c.eagerness = eagerness;
         c.createResponse = createResponse;
         c.interruptResponse = interruptResponse;
         c.modalities = modalities;
@@ -124,16 +132,43 @@ final class SessionConfig {
             serverVad = false;
             return;
         }
-        if (!type.equals("server_vad")) throw new IllegalArgumentException("turn_detection.type '" + type + "' is not supported: use server_vad or none");
+        if (!type.equals("server_vad") && !type.equals("semantic_vad")) {
+            throw new IllegalArgumentException("turn_detection.type '" + type + "' is not supported: use server_vad, semantic_vad or none");
+        }
         serverVad = true;
+        turnType = type;
+        if (t.containsKey("eagerness")) {
+            if (!type.equals("semantic_vad")) throw new IllegalArgumentException("turn_detection.eagerness belongs to type semantic_vad");
+            if (!(t.getValue("eagerness") instanceof String e) || !List.of("low", "medium", "high", "auto").contains(e)) {
+                throw new IllegalArgumentException("turn_detection.eagerness must be low, medium, high or auto");
+            }
+            eagerness = e;
+        }
         if (t.containsKey("threshold")) {
             if (!(t.getValue("threshold") instanceof Number n) || n.doubleValue() <= 0 || n.doubleValue() >= 1) throw new IllegalArgumentException("turn_detection.threshold must be between 0 and 1");
             threshold = n.floatValue();
         }
         prefixPaddingMs = intIn(t, "prefix_padding_ms", prefixPaddingMs, 0, 5000);
         silenceDurationMs = intIn(t, "silence_duration_ms", silenceDurationMs, 0, 10000);
+        minSilenceDurationMs = intIn(t, "min_silence_duration_ms", minSilenceDurationMs, 0, 10000);
         if (t.containsKey("create_response")) createResponse = bool(t, "create_response");
         if (t.containsKey("interrupt_response")) interruptResponse = bool(t, "interrupt_response");
+    }
+
+    /**
+     * The silence that ends a turn, in ms, after words that sound complete / ordinary / unfinished
+     * (see TurnEndPolicy). server_vad: min_silence_duration_ms, then silence_duration_ms for both
+     * others — as before unless the words sound complete. semantic_vad: by eagerness.
+     */
+    int[] silenceWindows() {
+        if (turnType.equals("semantic_vad")) {
+            return switch (eagerness) {
+                case "high" -> new int[] {150, 300, 600};
+                case "low" -> new int[] {400, 1000, 2500};
+                default -> new int[] {200, 500, 1200}; // medium, auto
+            };
+        }
+        return new int[] {Math.min(minSilenceDurationMs, silenceDurationMs), silenceDurationMs, silenceDurationMs};
     }
 
     private static int rate(Object format, String what) {
@@ -172,10 +207,13 @@ final class SessionConfig {
     }
 
     JsonObject toJson(String sessionId) {
-        JsonObject td = serverVad
-                ? new JsonObject().put("type", "server_vad").put("threshold", threshold).put("prefix_padding_ms", prefixPaddingMs)
-                        .put("silence_duration_ms", silenceDurationMs).put("create_response", createResponse).put("interrupt_response", interruptResponse)
-                : null;
+        JsonObject td = !serverVad ? null
+                : turnType.equals("semantic_vad")
+                ? new JsonObject().put("type", "semantic_vad").put("eagerness", eagerness)
+                        .put("create_response", createResponse).put("interrupt_response", interruptResponse)
+                : new JsonObject().put("type", "server_vad").put("threshold", threshold).put("prefix_padding_ms", prefixPaddingMs)
+                        .put("silence_duration_ms", silenceDurationMs).put("min_silence_duration_ms", minSilenceDurationMs)
+                        .put("create_response", createResponse).put("interrupt_response", interruptResponse);
         return new JsonObject().put("id", sessionId).put("object", "realtime.session").put("type", "realtime")
                 .put("model", "perception-gateway").put("instructions", instructions)
                 .put("output_modalities", new JsonArray(modalities))

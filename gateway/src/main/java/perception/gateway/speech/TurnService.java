@@ -19,12 +19,16 @@ import perception.speech.Pcm16;
 import perception.speech.SileroVad;
 import perception.speech.Transcriber;
 import perception.speech.TurnDetector;
+import perception.speech.TurnEndPolicy;
 
 /**
  * Conversation turns on the bus, for the realtime voice protocol: {@link Bus#TURNS_OPEN} with
- * {vad, threshold, prefix_padding_ms, silence_duration_ms} replies {address} of a session that takes
+ * {vad, threshold, prefix_padding_ms, silence_duration_ms, and optionally complete_silence_ms and
+ * other_silence_ms (the windows after a complete / an ordinary turn; silence_duration_ms is the one
+ * after an unfinished one, and the default of both)} replies {address} of a session that takes
  * Buffers of PCM16LE at 16 kHz and replies {events:[...]}: speech_started {audio_ms}, partial {text},
- * speech_stopped {audio_ms}, final {text, words}. {commit:1} ends the turn (reply: its final event),
+ * pause {audio_ms, speech_end_ms, text, window_ms} (recognition finalised; the turn may still go on),
+ * resumed {audio_ms}, speech_stopped {audio_ms, speech_end_ms}, final {text, words}. {commit:1} ends the turn (reply: its final event),
  * {clear:1} drops it, {close:1} frees the session. Each session's work runs in order on the speech
  * pool; sessions idle for a minute are closed.
  */
@@ -66,8 +70,11 @@ final class TurnService {
         JsonObject o = msg.body();
         TurnDetector.Settings settings;
         try {
+            int silence = o.getInteger("silence_duration_ms", 500);
+            if (silence < 0 || silence > 10000) throw new IllegalArgumentException("silence_duration_ms must be 0 to 10000, got " + silence);
+            TurnEndPolicy ends = new TurnEndPolicy(o.getInteger("complete_silence_ms", silence), o.getInteger("other_silence_ms", silence), silence);
             settings = new TurnDetector.Settings(o.getBoolean("vad", true), o.getFloat("threshold", 0.5f),
-                    o.getInteger("prefix_padding_ms", 300), o.getInteger("silence_duration_ms", 500));
+                    o.getInteger("prefix_padding_ms", 300), ends);
         } catch (IllegalArgumentException | ClassCastException e) {
             msg.fail(400, e.getMessage());
             return;
@@ -125,7 +132,11 @@ final class TurnService {
         JsonArray a = new JsonArray();
         for (TurnDetector.Event e : events) {
             if (e instanceof TurnDetector.Event.SpeechStarted st) a.add(new JsonObject().put("type", "speech_started").put("audio_ms", st.audioMs()));
-            else if (e instanceof TurnDetector.Event.SpeechStopped sp) a.add(new JsonObject().put("type", "speech_stopped").put("audio_ms", sp.audioMs()));
+            else if (e instanceof TurnDetector.Event.SpeechStopped sp) a.add(new JsonObject().put("type", "speech_stopped").put("audio_ms", sp.audioMs())
+                    .put("speech_end_ms", sp.speechEndMs()));
+            else if (e instanceof TurnDetector.Event.Pause p) a.add(new JsonObject().put("type", "pause").put("audio_ms", p.audioMs())
+                    .put("speech_end_ms", p.speechEndMs()).put("text", p.soFar().text()).put("window_ms", p.windowMs()));
+            else if (e instanceof TurnDetector.Event.Resumed r) a.add(new JsonObject().put("type", "resumed").put("audio_ms", r.audioMs()));
             else if (e instanceof TurnDetector.Event.Partial p) a.add(new JsonObject().put("type", "partial").put("text", p.text()));
             else if (e instanceof TurnDetector.Event.Final f) a.add(new JsonObject().put("type", "final").put("text", f.utterance().text())
                     .put("words", SpeechJson.words(f.utterance().words(), true)));

@@ -19,6 +19,8 @@ import perception.speech.Resampler;
 /** A plain JDK WebSocket client of /v1/realtime that records every server event in arrival order. */
 public final class RealtimeClient implements AutoCloseable {
     final List<JsonObject> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** System.nanoTime() when each event arrived (benchmarks time events that arrive while the client speaks). */
+    private final java.util.Map<JsonObject, Long> arrivals = java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     private final BlockingQueue<JsonObject> queue = new LinkedBlockingQueue<>();
     private final WebSocket ws;
 
@@ -33,6 +35,7 @@ public final class RealtimeClient implements AutoCloseable {
                         if (last) {
                             JsonObject e = new JsonObject(partial.toString());
                             partial.setLength(0);
+                            arrivals.put(e, System.nanoTime());
                             events.add(e);
                             queue.add(e);
                         }
@@ -54,18 +57,36 @@ public final class RealtimeClient implements AutoCloseable {
         ws.sendBinary(ByteBuffer.wrap(data), true).join();
     }
 
-    /** Streams 16 kHz audio as 24 kHz PCM16 appends of 100 ms, paced in real time. */
-    public void speak(float[] audio16k) throws InterruptedException {
+    /**
+     * Streams 16 kHz audio as 24 kHz PCM16 appends of 100 ms, paced in real time. Returns when each
+     * append was sent (System.nanoTime()): chunk i holds 16 kHz samples [1600 i, 1600 (i + 1)).
+     */
+    public long[] speak(float[] audio16k) throws InterruptedException {
         float[] at24k = Resampler.resample(audio16k, 16000, 24000);
         int chunk = 2400;
+        long[] sent = new long[(at24k.length + chunk - 1) / chunk];
         long start = System.nanoTime();
         for (int i = 0, n = 0; i < at24k.length; i += chunk, n++) {
             byte[] pcm = Pcm16.encode(at24k, i, Math.min(at24k.length, i + chunk));
+            sent[n] = System.nanoTime();
             send(new JsonObject().put("type", "input_audio_buffer.append").put("audio", Base64.getEncoder().encodeToString(pcm)));
             long due = start + (n + 1) * 100_000_000L;
             long wait = due - System.nanoTime();
             if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
+        return sent;
+    }
+
+    /** When the event arrived (System.nanoTime()). */
+    public long arrival(JsonObject event) {
+        Long t = arrivals.get(event);
+        if (t == null) throw new IllegalArgumentException("not an event of this client: " + event.encode());
+        return t;
+    }
+
+    /** The events received so far, in arrival order. */
+    public List<JsonObject> events() {
+        return List.copyOf(events);
     }
 
     /** Waits for the next event (after those already taken) matching the predicate. */

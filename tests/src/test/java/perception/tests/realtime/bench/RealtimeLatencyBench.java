@@ -4,47 +4,157 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import perception.speech.Audio;
 import perception.tests.TestGateway;
 import perception.tests.realtime.RealtimeClient;
 import perception.tests.realtime.SpokenTestModel;
-import perception.tests.speech.SpeechFixtures;
+import perception.tests.realtime.SpokenTurn;
 
 /**
- * Per-turn latency of /v1/realtime with the embedded test LLM: speak a question (real-time paced,
- * silence after it), read the response.done latency figures (speech_stopped → transcript, → first
- * LLM token, → first audio delta), cancel the rest of the answer, repeat. Prints p50/p95.
+ * What a person talking to /v1/realtime waits for, with the embedded test LLM. Each turn is a FreeTTS
+ * question trimmed to its voice, streamed in real time as 100 ms appends with 1.5 s of silence after
+ * it, as a microphone would. The clock starts when the client sends the last append that holds
+ * voice; the client times the arrival of speech_stopped, the transcript, the first answer text and
+ * the first answer audio, then cancels the rest of the answer. Prints p50/p95 of each stage laid
+ * end to end, and the gateway's own response.done latency_ms.
  *
- * <pre>java -cp ... perception.tests.realtime.bench.RealtimeLatencyBench [turns]</pre>
+ * <p>Mode {@code pauses}: a spoken set whose sentences hold one pause of 300–450 ms; counts cut-ins
+ * (an answer, i.e. response.created, before the user finished) and late answers (first audio more
+ * than {@link #LATE_MS} after the end of speech, or none).
+ *
+ * <pre>java -cp ... perception.tests.realtime.bench.RealtimeLatencyBench [turns] [latency|pauses]</pre>
  */
 public final class RealtimeLatencyBench {
+    static final long LATE_MS = 800;
+    static final String[] QUESTIONS = {"What will the weather be like tomorrow?", "Please turn on the kitchen lights.",
+            "How many apples are in the basket?", "Tell me something interesting.", "Where is the nearest train station?",
+            "Can you set an alarm for seven?", "Who wrote the book about the white whale?", "Open the garage door."};
+    /** Sentences said with one pause: after a word that leaves them unfinished, or after a part that sounds finished. */
+    static final String[][] PAUSED = {
+            {"Turn on the lights in the kitchen and", "the hallway too."},
+            {"What is the weather like in", "Paris tomorrow?"},
+            {"I would like to know um", "how far away the moon is."},
+            {"Tell me a story about", "a brave little dragon."},
+            {"Set a timer for ten minutes because", "the pasta is cooking."},
+            {"Can you remind me to", "call my mother tonight?"},
+            {"Play some music so", "I can relax a bit."},
+            {"How many people live in", "the city of London?"},
+            {"Please add milk and eggs and", "bread to the shopping list."},
+            {"What time does the", "train to Boston leave?"},
+            {"My brother told me", "that the shop is closed."},
+            {"I think the meeting", "starts at noon."},
+            {"The car needs", "more fuel before the trip."},
+            {"We should leave", "before it gets dark."},
+            {"Yesterday I went", "to the market."},
+            {"What time is it", "in Tokyo right now?"},
+            {"Turn off the radio", "in the living room."},
+            {"Is it going to rain", "this afternoon?"},
+            {"Open the window", "a little bit please."},
+            {"How far is it", "to the airport from here?"}};
+    static final int[] PAUSES_MS = {300, 350, 400, 450};
+
     public static void main(String[] args) throws Exception {
-        int turns = args.length > 0 ? Integer.parseInt(args[0]) : 12;
-        String[] questions = {"What will the weather be like tomorrow?", "Please turn on the kitchen lights.",
-                "How many apples are in the basket?", "Tell me something interesting."};
-        List<Long> transcript = new ArrayList<>(), firstToken = new ArrayList<>(), firstAudio = new ArrayList<>();
+        int turns = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        boolean pauses = args.length > 1 && args[1].equals("pauses");
         try (TestGateway gw = TestGateway.start("analyzers", "", "llm_backend", "embedded",
                 "llm_model_dir", SpokenTestModel.write(Files.createTempDirectory("spoken-llm")).toString());
              RealtimeClient c = new RealtimeClient(gw.port())) {
             c.await("session.created", 5000);
-            for (int t = 0; t < turns + 2; t++) {
-                float[] speech = Audio.fromPcm16le(SpeechFixtures.speak(questions[t % questions.length], 16000), 16000).samples();
-                float[] audio = new float[speech.length + 16000];
-                System.arraycopy(speech, 0, audio, 0, speech.length);
-                c.speak(audio);
-                c.await("response.output_audio.delta", 30_000);
-                c.send(new JsonObject().put("type", "response.cancel"));
-                JsonObject latency = c.await("response.done", 30_000).getJsonObject("response").getJsonObject("latency_ms");
-                if (t < 2) continue; // warm-up turns
-                transcript.add(latency.getLong("transcript"));
-                firstToken.add(latency.getLong("first_token"));
-                firstAudio.add(latency.getLong("first_audio"));
-                System.out.println("turn " + (t - 1) + ": " + latency.encode());
-            }
+            if (pauses) pauses(c, turns);
+            else latency(c, turns);
         }
-        System.out.printf("turns=%d  speech_stopped→transcript p50 %d ms p95 %d ms | →first token p50 %d ms p95 %d ms | →first audio p50 %d ms p95 %d ms%n",
-                turns, pct(transcript, 50), pct(transcript, 95), pct(firstToken, 50), pct(firstToken, 95), pct(firstAudio, 50), pct(firstAudio, 95));
+        System.out.printf("load average at the end: %s%n", Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip());
         System.exit(0);
+    }
+
+    static void latency(RealtimeClient c, int turns) throws Exception {
+        List<Long> stopped = new ArrayList<>(), transcript = new ArrayList<>(), token = new ArrayList<>(), audio = new ArrayList<>();
+        for (int t = 0; t < turns + 2; t++) {
+            SpokenTurn q = SpokenTurn.of(QUESTIONS[t % QUESTIONS.length], 0.3, 1.5);
+            Turn turn = talk(c, q);
+            if (t < 2) continue; // warm-up turns
+            stopped.add(turn.ms("input_audio_buffer.speech_stopped"));
+            transcript.add(turn.ms("conversation.item.input_audio_transcription.completed"));
+            token.add(turn.ms("response.output_audio_transcript.delta"));
+            audio.add(turn.ms("response.output_audio.delta"));
+            System.out.printf("turn %2d: speech_stopped %4d  transcript %4d  first token %4d  first audio %4d ms | gateway latency_ms %s | \"%s\"%n",
+                    t - 1, stopped.get(stopped.size() - 1), transcript.get(transcript.size() - 1), token.get(token.size() - 1),
+                    audio.get(audio.size() - 1), turn.latency.encode(), turn.transcript);
+        }
+        System.out.printf("%d turns, from the end of speech (last append holding voice sent):%n", turns);
+        System.out.printf("  → speech_stopped        p50 %4d ms  p95 %4d ms%n", pct(stopped, 50), pct(stopped, 95));
+        System.out.printf("  → transcript completed  p50 %4d ms  p95 %4d ms%n", pct(transcript, 50), pct(transcript, 95));
+        System.out.printf("  → first answer text     p50 %4d ms  p95 %4d ms%n", pct(token, 50), pct(token, 95));
+        System.out.printf("  → first answer audio    p50 %4d ms  p95 %4d ms%n", pct(audio, 50), pct(audio, 95));
+    }
+
+    static void pauses(RealtimeClient c, int turns) throws Exception {
+        talk(c, SpokenTurn.of(QUESTIONS[0], 0.3, 1.5)); // warm-up
+        int cutIns = 0, late = 0, missed = 0;
+        List<Long> audio = new ArrayList<>();
+        for (int t = 0; t < turns; t++) {
+            String[] s = PAUSED[t % PAUSED.length];
+            int pause = PAUSES_MS[t % PAUSES_MS.length];
+            SpokenTurn q = SpokenTurn.of(0.3, 1.5, List.of(s), pause);
+            Turn turn = talk(c, q);
+            String verdict = "ok";
+            if (turn.cutIn) {
+                cutIns++;
+                verdict = "CUT-IN";
+            }
+            Long first = turn.firstAudioAfterEnd;
+            if (first == null) {
+                missed++;
+                late++;
+                verdict += " NO ANSWER";
+            } else {
+                audio.add(first);
+                if (first > LATE_MS) {
+                    late++;
+                    verdict += " LATE";
+                }
+            }
+            System.out.printf("turn %2d: pause %d ms after \"%s\": first audio %s ms, %s | \"%s\"%n", t + 1, pause, s[0],
+                    first, verdict, turn.transcript);
+        }
+        System.out.printf("%d turns with a %s ms pause: cut-ins %d, late answers (> %d ms or none) %d (none: %d); end of speech → first audio p50 %d ms p95 %d ms%n",
+                turns, java.util.Arrays.toString(PAUSES_MS), cutIns, LATE_MS, late, missed,
+                audio.isEmpty() ? -1 : pct(audio, 50), audio.isEmpty() ? -1 : pct(audio, 95));
+    }
+
+    /** What one spoken turn brought, timed from the send of the last append holding voice. */
+    record Turn(List<JsonObject> events, RealtimeClient c, long endNanos, JsonObject latency, String transcript, boolean cutIn, Long firstAudioAfterEnd) {
+        long ms(String type) {
+            for (JsonObject e : events) {
+                if (type.equals(e.getString("type")) && c.arrival(e) >= endNanos) return (c.arrival(e) - endNanos) / 1_000_000;
+            }
+            throw new AssertionError("no " + type + " in " + events.stream().map(e -> e.getString("type")).toList());
+        }
+    }
+
+    /** Speaks the turn, waits for its answer's first audio, cancels the rest and waits for response.done. */
+    static Turn talk(RealtimeClient c, SpokenTurn q) throws Exception {
+        int from = c.events().size();
+        long[] sent = c.speak(q.audio());
+        long end = sent[q.lastSpeechChunk()];
+        JsonObject first;
+        try {
+            first = c.await(e -> "response.output_audio.delta".equals(e.getString("type")) && c.arrival(e) >= end, 10_000);
+        } catch (AssertionError none) {
+            first = null;
+        }
+        if (first != null) c.send(new JsonObject().put("type", "response.cancel"));
+        String id = first == null ? null : first.getString("response_id");
+        JsonObject latency = new JsonObject();
+        if (id != null) {
+            latency = c.await(e -> "response.done".equals(e.getString("type")) && id.equals(e.getJsonObject("response").getString("id")), 30_000)
+                    .getJsonObject("response").getJsonObject("latency_ms", new JsonObject());
+        }
+        List<JsonObject> events = c.events().subList(from, c.events().size());
+        boolean cutIn = events.stream().anyMatch(e -> "response.created".equals(e.getString("type")) && c.arrival(e) < end);
+        String transcript = events.stream().filter(e -> "conversation.item.input_audio_transcription.completed".equals(e.getString("type")))
+                .map(e -> e.getString("transcript")).toList().toString();
+        Long firstAudio = first == null ? null : (c.arrival(first) - end) / 1_000_000;
+        return new Turn(events, c, end, latency, transcript, cutIn, firstAudio);
     }
 
     static long pct(List<Long> values, int p) {

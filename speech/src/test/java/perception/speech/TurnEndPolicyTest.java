@@ -1,0 +1,41 @@
+package perception.speech;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class TurnEndPolicyTest {
+    final TurnEndPolicy policy = new TurnEndPolicy(200, 500, 800);
+
+    @Test
+    void questionsAndCommandsEndSoonest() {
+        assertEquals(200, policy.silenceMs("what will the weather be like tomorrow"));
+        assertEquals(200, policy.silenceMs("please turn on the kitchen lights"));
+        assertEquals(200, policy.silenceMs("can you set an alarm for seven"));
+    }
+
+    @Test
+    void aHangingLastWordWaitsLongest() {
+        for (String s : new String[] {"turn on the lights and", "i would like to know um", "tell me a story about",
+                "set a timer because", "what is the weather like in", "so"}) {
+            assertEquals(800, policy.silenceMs(s), s);
+        }
+    }
+
+    @Test
+    void anythingElseGetsTheMiddleWindow() {
+        assertEquals(500, policy.silenceMs("my brother told me"));
+        assertEquals(500, policy.silenceMs("yesterday i went to the market"));
+        assertEquals(500, policy.silenceMs(""));
+        assertEquals(500, policy.silenceMs("banana"));
+        assertEquals(500, policy.silenceMs("stop"), "one word is often the start of more");
+    }
+
+    @Test
+    void windowsMustGrowWithDoubt() {
+        assertThrows(IllegalArgumentException.class, () -> new TurnEndPolicy(600, 500, 800));
+        assertThrows(IllegalArgumentException.class, () -> new TurnEndPolicy(-1, 500, 800));
+        assertEquals(300, TurnEndPolicy.fixed(300).silenceMs("what time is it"));
+    }
+}
