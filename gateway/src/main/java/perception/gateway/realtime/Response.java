@@ -73,6 +73,9 @@ final class Response {
                 .put("item", RealtimeEvents.assistantItem(itemId, "in_progress", audio, "")));
         JsonObject request = new JsonObject().put("messages", messages).put("max_tokens", config.maxOutputTokens);
         if (config.temperature != null) request.put("temperature", config.temperature);
+        request.put("spoken", audio); // the built-in assistant says numbers in words when they will be heard
+        JsonObject seen = VideoLink.observation(context, config.videoSession);
+        if (seen != null) request.put("observation", seen);
         brain.generate(request, this::onText).onComplete(r -> {
             if (done) return;
             if (r.failed()) {
