@@ -178,7 +178,9 @@ public final class IntentMatcher {
                     .replaceFirst(" (please|for me|thanks|thank you|then|now please)$", "").strip();
         } while (!s.equals(before));
         // recognition slips and indirect questions
-        s = s.replaceAll("^what time (in|is) it (in|is) ", "what time is it in ").replaceFirst("^what time in it$", "what time is it")
+        // "while time is it", "what time in it", "what time is at": the recogniser's ways with "what time is it"
+        s = s.replaceFirst("^([a-z']+ )?time (is|in|was|as) (it|at|a|that)\\b", "what time is it")
+                .replaceAll("^what time (in|is) it (in|is) ", "what time is it in ").replaceFirst("^what time in it$", "what time is it")
                 .replaceFirst("^what time it is\\b", "what time is it").replaceFirst("^what the time\\b", "what is the time")
                 .replaceFirst("^what is time\\b", "what is the time").replaceFirst("^what time is in ", "what time is it in ")
                 .replaceFirst("^what time is it is ", "what time is it in ").replaceFirst("^what you see\\b", "what do you see")

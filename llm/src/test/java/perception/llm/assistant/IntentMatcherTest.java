@@ -24,7 +24,7 @@ class IntentMatcherTest {
         for (String s : new String[] {"What time is it in Tokyo?", "what time is it in tokyo right now", "what time in it in tokyo",
                 "What's the time in Tokyo", "whats the time in tokyo", "time in Tokyo", "Can you tell me what time it is in Tokyo?",
                 "hey, what is the current time in tokyo please", "what time is it now in tokyo", "what time in tokyo",
-                "so what time is it over in tokyo"}) {
+                "so what time is it over in tokyo", "while time is it in tokyo", "what time is at in tokyo"}) {
             Intent i = match(s);
             assertEquals("clock", i.skill(), s);
             assertEquals("tokyo", i.arguments().get("place").asText(), s);
