@@ -61,14 +61,19 @@ public final class Clock implements Skill {
         };
     }
 
-    /** "four thirty two in the afternoon", "seven oh five in the morning", "noon", "midnight". */
+    /**
+     * "twenty seven minutes past ten o'clock in the morning", "ten o'clock at night", "noon",
+     * "five minutes past midnight". Hours are said next to "o'clock" (or as noon and midnight)
+     * because synthesised "ten twenty seven" is heard back as "turned twenty seven" and "twelve"
+     * as "well": this way a listener, or a recogniser, hears the hour.
+     */
     static String spokenTime(int hour, int minute) {
-        if (minute == 0 && hour == 12) return "twelve noon";
-        if (minute == 0 && hour == 0) return "midnight";
-        int h12 = hour % 12 == 0 ? 12 : hour % 12;
-        String m = minute == 0 ? "o'clock" : minute < 10 ? "oh " + Numbers.integerWords(java.math.BigInteger.valueOf(minute))
-                : Numbers.integerWords(java.math.BigInteger.valueOf(minute));
-        String part = hour < 5 ? "at night" : hour < 12 ? "in the morning" : hour < 18 ? "in the afternoon" : hour < 21 ? "in the evening" : "at night";
-        return Numbers.integerWords(java.math.BigInteger.valueOf(h12)) + " " + m + " " + part;
+        String h = hour == 12 ? "noon" : hour == 0 ? "midnight"
+                : Numbers.integerWords(java.math.BigInteger.valueOf(hour % 12)) + " o'clock";
+        String part = hour == 12 || hour == 0 ? "" : hour < 5 ? " at night" : hour < 12 ? " in the morning" : hour < 18 ? " in the afternoon"
+                : hour < 21 ? " in the evening" : " at night";
+        if (minute == 0) return h + part;
+        String m = minute == 1 ? "one minute" : Numbers.integerWords(java.math.BigInteger.valueOf(minute)) + " minutes";
+        return m + " past " + h + part;
     }
 }

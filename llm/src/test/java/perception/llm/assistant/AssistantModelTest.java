@@ -70,8 +70,9 @@ class AssistantModelTest {
         List<String> pieces = new ArrayList<>();
         AssistantModel.Reply time = answer(m, "what time is it in tokyo", true, pieces);
         assertEquals("assistant", time.model());
-        assertEquals("It is four thirty two in the afternoon in Tokyo, on Tuesday.", time.result().text());
-        assertEquals(List.of("It is four thirty two in the afternoon in Tokyo, ", "on Tuesday."), pieces, "streamed clause by clause");
+        assertEquals("It is thirty two minutes past four o'clock in the afternoon in Tokyo, on Tuesday.", time.result().text());
+        assertEquals(List.of("It is thirty two minutes past four o'clock in the afternoon in Tokyo, ", "on Tuesday."), pieces,
+                "streamed clause by clause");
         assertEquals("17 × 23 = 391", answer(m, "seventeen times twenty three", false, new ArrayList<>()).result().text());
 
         String unknown = answer(m, "Tell me a joke", false, new ArrayList<>()).result().text();

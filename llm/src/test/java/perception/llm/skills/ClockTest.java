@@ -21,11 +21,11 @@ class ClockTest {
     @Test
     void saysTheTimeInPlacesPeopleName() throws SkillException {
         // 07:32 UTC on Tuesday 1 December 2026
-        assertEquals("It is four thirty two in the afternoon in Tokyo, on Tuesday.", at("Tokyo").speech());
-        assertEquals("It is two thirty two at night in New York, on Tuesday.", at("new york").speech());
-        assertEquals("It is eleven thirty two at night in San Francisco, on Monday.", at("San Francisco").speech());
-        assertEquals("It is one oh two in the afternoon in Delhi, on Tuesday.", at("delhi").speech());
-        assertEquals("It is six thirty two in the evening in Sydney, on Tuesday.", at("Sydney").speech());
+        assertEquals("It is thirty two minutes past four o'clock in the afternoon in Tokyo, on Tuesday.", at("Tokyo").speech());
+        assertEquals("It is thirty two minutes past two o'clock at night in New York, on Tuesday.", at("new york").speech());
+        assertEquals("It is thirty two minutes past eleven o'clock at night in San Francisco, on Monday.", at("San Francisco").speech());
+        assertEquals("It is two minutes past one o'clock in the afternoon in Delhi, on Tuesday.", at("delhi").speech());
+        assertEquals("It is thirty two minutes past six o'clock in the evening in Sydney, on Tuesday.", at("Sydney").speech());
         assertEquals("Asia/Shanghai", at("Beijing").data().get("zone").asText());
         assertEquals("Asia/Kolkata", at("Mumbai").data().get("zone").asText());
         assertEquals("Europe/Moscow", at("moscow").data().get("zone").asText());
@@ -40,7 +40,7 @@ class ClockTest {
     @Test
     void withoutAPlaceItIsTheUsersZone() throws SkillException {
         SkillResult r = at(null);
-        assertEquals("It is eight thirty two in the morning, on Tuesday.", r.speech());
+        assertEquals("It is thirty two minutes past eight o'clock in the morning, on Tuesday.", r.speech());
         assertEquals("Europe/Berlin", r.data().get("zone").asText());
     }
 
@@ -73,10 +73,11 @@ class ClockTest {
 
     @Test
     void spokenTimes() {
-        assertEquals("twelve noon", Clock.spokenTime(12, 0));
+        assertEquals("noon", Clock.spokenTime(12, 0));
         assertEquals("midnight", Clock.spokenTime(0, 0));
         assertEquals("ten o'clock in the morning", Clock.spokenTime(10, 0));
-        assertEquals("seven oh five in the evening", Clock.spokenTime(19, 5));
-        assertEquals("twelve fifteen at night", Clock.spokenTime(0, 15));
+        assertEquals("five minutes past seven o'clock in the evening", Clock.spokenTime(19, 5));
+        assertEquals("fifteen minutes past midnight", Clock.spokenTime(0, 15));
+        assertEquals("one minute past noon", Clock.spokenTime(12, 1));
     }
 }
