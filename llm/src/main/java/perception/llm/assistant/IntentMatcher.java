@@ -53,7 +53,7 @@ public final class IntentMatcher {
                 "[what is ]the date today" + IN, "today's date" + IN, "what is the date and time" + IN);
         clock("day", "(what|which) day is it" + NOW + IN + NOW, "what day of the week is it" + NOW + IN + NOW, "what is today" + IN,
                 "what day is today" + IN);
-        add(UNITS, "[convert |change |turn ]{q} (to|in|into|in to|as) {to}", "how many {to} (are there |are |is |make |go |fit |in |are in |is in |)(in|into|is|are|make|per|to) {q}");
+        add(UNITS, "[convert |change |turn ]{q} (to|two|too|in|into|in to|as) {to}", "how many {to} (are there |are |is |make |go |fit |in |are in |is in |)(in|into|is|are|make|per|to) {q}");
         add(LOOK_DESCRIBE, "what (do|can) you see[ now| right now| there| here| in front of you| at the moment][ now| right now]",
                 "what are you (seeing|looking at)[ now| right now]", "what is in front of (you|me|the camera)",
                 "what is (in|on) (the|this|that|my) (picture|image|photo|camera|screen|video|view)",
@@ -173,6 +173,7 @@ public final class IntentMatcher {
         do {
             before = s;
             s = s.replaceFirst("^(hey|ok|okay|so|um|uh|er|well|please|assistant|computer|and|now|then|oh|alright|right)\\b ?", "")
+                    .replaceFirst("^(the|a) (convert|what|how|calculate)\\b", "$2")
                     .replaceFirst("^(can|could|would|will) you (please )?(tell me|say|let me know|check) ", "")
                     .replaceFirst("^(tell me|let me know|do you know|i want to know|i would like to know|i wonder|i wonder if you know|show me) ", "")
                     .replaceFirst(" (please|for me|thanks|thank you|then|now please)$", "").strip();

@@ -58,6 +58,7 @@ class IntentMatcherTest {
         assertEquals("5", i.arguments().get("value").asText());
         assertEquals("miles", i.arguments().get("from").asText());
         assertEquals("kilometres", i.arguments().get("to").asText());
+        assertEquals("kilometers", match("the convert five miles two kilometers").arguments().get("to").asText(), "as heard from FreeTTS");
         assertEquals("1", match("how many inches are in a foot").arguments().get("value").asText());
         assertEquals("inches", match("how many inches are in a foot").arguments().get("to").asText());
         assertEquals("2.5", match("what is two point five kg in pounds").arguments().get("value").asText());

@@ -32,9 +32,11 @@ public final class AssistantLatencyBench {
                 System.arraycopy(speech, 0, audio, 0, speech.length);
                 c.speak(audio);
                 String heard = c.await("conversation.item.input_audio_transcription.completed", 30_000).getString("transcript");
-                c.await("response.output_audio.delta", 30_000);
-                c.send(new JsonObject().put("type", "response.cancel"));
-                JsonObject response = c.await("response.done", 30_000).getJsonObject("response");
+                JsonObject first = c.await(e -> List.of("response.output_audio.delta", "error", "response.done").contains(e.getString("type")), 30_000);
+                if (first.getString("type").equals("error")) throw new IllegalStateException("the answer failed: " + first.encode());
+                if (!first.getString("type").equals("response.done")) c.send(new JsonObject().put("type", "response.cancel"));
+                JsonObject response = first.getString("type").equals("response.done") ? first.getJsonObject("response")
+                        : c.await("response.done", 30_000).getJsonObject("response");
                 JsonObject latency = response.getJsonObject("latency_ms");
                 String said = response.getJsonArray("output").getJsonObject(0).getJsonArray("content").getJsonObject(0).getString("transcript", "");
                 if (t < 2) continue; // warm-up turns
