@@ -25,11 +25,11 @@ import perception.llm.LlmException;
 import perception.llm.TokenListener;
 import perception.llm.assistant.AssistantModel;
 import perception.llm.assistant.BuiltInAssistant;
-import perception.llm.skills.Skills;
 import perception.llm.embedded.EmbeddedChatModel;
 import perception.llm.fusion.Fusion;
 import perception.llm.remote.RemoteChatModel;
 import perception.llm.remote.RemoteConfig;
+import perception.llm.skills.Skills;
 
 /**
  * The brain: picks the chat backend from the configuration (remote OpenAI-compatible server, or
@@ -37,7 +37,8 @@ import perception.llm.remote.RemoteConfig;
  * ({@link AssistantModel}, routed by {@code assistant_routing}; alone when there is no LLM) and
  * serves it on {@link Bus#GENERATE}. A request naming {@code model: "assistant"} always gets the
  * built-in assistant. A request may carry {@code observation} (the linked camera's latest frame)
- * and {@code spoken} (the answer will be synthesised). A request is acknowledged at once; the generation runs on the "llm" worker pool and streams
+ * and {@code spoken} (the answer will be synthesised). A request is acknowledged at once; the
+ * generation runs on the "llm" worker pool and streams
  * {@code {text}} pieces, then {@code {done}} or {@code {error}}, to the request's
  * {@code stream_to} address. {@link #CANCEL} with the request id stops it between two tokens.
  */

@@ -21,7 +21,8 @@ import perception.llm.skills.SkillResult;
  * language model, with a routing rule between them.
  * <ul>
  * <li>{@link Routing#SKILLS_FIRST} (default): a recognised skill intent is answered at once by the
- * skill (fast and exact); everything else goes to the LLM.</li>
+ * skill (fast and exact); everything else goes to the LLM, and so does "what do you see" when
+ * the LLM sees images itself.</li>
  * <li>{@link Routing#LLM}: everything goes to the LLM.</li>
  * <li>{@link Routing#TOOLS}: everything goes to the LLM with the skills offered as tools, through
  * the {@link ToolsLoop} hook.</li>
@@ -112,7 +113,9 @@ public final class AssistantModel implements ChatModel {
             }
             default -> {
                 long t0 = System.nanoTime();
-                Optional<Intent> intent = assistant.match(request).filter(Intent::usesSkill);
+                // a model that sees describes a picture better than object counts do; counting and reading stay exact
+                Optional<Intent> intent = assistant.match(request).filter(Intent::usesSkill)
+                        .filter(i -> !(llm.acceptsImages() && i.name().equals("describe")));
                 if (intent.isPresent()) {
                     try {
                         SkillResult r = assistant.run(intent.get(), context);

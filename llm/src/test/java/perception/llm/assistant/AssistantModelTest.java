@@ -21,7 +21,7 @@ import perception.llm.skills.TestContext;
 
 class AssistantModelTest {
     /** A language model that answers every request with one fixed sentence (the routing is under test, not the LLM). */
-    static final class FixedAnswerModel implements ChatModel {
+    static class FixedAnswerModel implements ChatModel {
         final List<ChatRequest> seen = new ArrayList<>();
 
         @Override
@@ -96,6 +96,21 @@ class AssistantModelTest {
         assertEquals("From the LLM.", joke.result().text());
         assertEquals("fixed-llm", answer(m, "hello", false, new ArrayList<>()).model(), "greetings are the LLM's when there is one");
         assertEquals("fixed-llm", answer(m, "what time is it in narnia", false, new ArrayList<>()).model(), "a skill that cannot answer defers to the LLM");
+    }
+
+    @Test
+    void aModelThatSeesDescribesPicturesItself() {
+        FixedAnswerModel vlm = new FixedAnswerModel() {
+            @Override
+            public boolean acceptsImages() {
+                return true;
+            }
+        };
+        AssistantModel m = new AssistantModel(new BuiltInAssistant(), vlm, AssistantModel.Routing.SKILLS_FIRST, null);
+        Observation seen = new Observation("image", Map.of("person", 2), 2, List.of(), null, 0);
+        TestContext ctx = new TestContext(TestContext.NOW, java.time.ZoneId.of("UTC"), Optional.of(seen));
+        assertEquals("fixed-llm", m.answer(ask("What is in this picture?"), ctx, false, r -> r, t -> { }, new Cancellation()).model());
+        assertEquals("assistant", m.answer(ask("How many people do you see?"), ctx, false, r -> r, t -> { }, new Cancellation()).model());
     }
 
     @Test
