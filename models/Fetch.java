@@ -27,9 +27,13 @@ import java.util.zip.ZipFile;
  * Maven artifacts through mvn, npm packages through {@code npm pack}, URLs over HTTPS.
  *
  * <pre>
- * java models/Fetch.java [--models-dir DIR] [--manifest FILE] [--all] [--check] [--list] [ID...]
+ * java models/Fetch.java [--models-dir DIR] [--manifest FILE] [--all] [--check] [--list] [--if-reachable] [ID...]
  * </pre>
  * No IDs: the default set. Exit status 0 when every asked model is present and verified.
+ * {@code --if-reachable} (./run-gateway's first-start fetch of the default chat model): a model
+ * whose source does not answer within a few seconds is skipped with one line saying so and how to
+ * get it later, and any failure is reported in one line; the exit status is then 0, so start-up
+ * goes on at once.
  */
 @SuppressWarnings("unchecked")
 public class Fetch {
@@ -38,7 +42,7 @@ public class Fetch {
         String envDir = System.getenv("GATEWAY_MODELS_DIR");
         Path modelsDir = envDir == null || envDir.isBlank() ? null : Path.of(envDir);
         Path manifest = null;
-        boolean all = false, checkOnly = false, list = false;
+        boolean all = false, checkOnly = false, list = false, ifReachable = false;
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -47,6 +51,7 @@ public class Fetch {
                 case "--all" -> all = true;
                 case "--check" -> checkOnly = true;
                 case "--list" -> list = true;
+                case "--if-reachable" -> ifReachable = true;
                 case "-h", "--help" -> {
                     System.out.println("usage: ./run-gateway models fetch [--models-dir DIR] [--manifest FILE] [--all] [--check] [--list] [ID...]");
                     return;
@@ -77,6 +82,10 @@ public class Fetch {
         }
         String mirror = System.getenv("MODELS_MIRROR");
         Fetcher f = new Fetcher(modelsDir, mirror == null || mirror.isBlank() ? null : Path.of(mirror));
+        if (ifReachable) {
+            for (Map<String, Object> m : wanted) f.ensureIfReachable(m);
+            return;
+        }
         int bad = 0;
         for (Map<String, Object> m : wanted) {
             try {
@@ -175,6 +184,47 @@ public class Fetch {
             List<String> left = problems(model);
             if (!left.isEmpty()) throw new IOException("after fetching: " + String.join("; ", left));
             System.out.println("fetched  " + id + " -> " + modelsDir.resolve((String) model.get("dir")));
+        }
+
+        /** Fetches a model only if its source answers quickly; otherwise (or on any failure) one line, never an error. */
+        void ensureIfReachable(Map<String, Object> model) {
+            String id = (String) model.get("id");
+            String later = " Starting with the built-in assistant; add it later with ./run-gateway models fetch " + id
+                    + ", or set GATEWAY_LLM_URL to an OpenAI-compatible server (GATEWAY_LLM_FETCH_DEFAULT=false skips this check).";
+            try {
+                if (problems(model).isEmpty()) return;
+                String url = files(model).stream().map(file -> (String) file.get("url")).filter(u -> u != null).findFirst().orElse(null);
+                boolean mirrored = mirror != null && Files.isDirectory(mirror.resolve((String) model.get("dir")));
+                if (url != null && !mirrored) {
+                    String why = unreachable(url);
+                    if (why != null) {
+                        System.out.println("default chat model " + id + " not fetched: " + URI.create(url).getHost() + " is unreachable (" + why + ")." + later);
+                        return;
+                    }
+                }
+                System.out.println("fetching the default chat model " + id + " (once; GATEWAY_LLM_FETCH_DEFAULT=false skips it)");
+                ensure(model);
+            } catch (Exception e) {
+                System.out.println("default chat model " + id + " not fetched: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "." + later);
+            }
+        }
+
+        /** null when the URL's server answers a HEAD request within a few seconds; otherwise why not. */
+        static String unreachable(String url) {
+            try {
+                HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(3)).build();
+                http.send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                return null;
+            } catch (java.net.http.HttpTimeoutException e) {
+                return "no answer within seconds";
+            } catch (java.net.ConnectException e) {
+                return "connection refused or no route";
+            } catch (Exception e) {
+                String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                return m.contains("UnresolvedAddress") || e.getCause() instanceof java.nio.channels.UnresolvedAddressException
+                        || e instanceof java.nio.channels.UnresolvedAddressException ? "name does not resolve" : m;
+            }
         }
 
         void fromMaven(Map<String, Object> model, String coords, String prefix, Path tmp) throws Exception {

@@ -52,6 +52,9 @@ public final class GatewayConfig {
             new Setting("llm_api_key", null, "API key sent to llm_url"),
             new Setting("llm_model", null, "model name sent to llm_url"),
             new Setting("llm_vision", "false", "the llm_url model takes images (sent as data-URL image_url parts); otherwise images are replaced by the vision analysis"),
+            new Setting("assistant_routing", "skills_first", "skills_first | llm | tools: who answers when an LLM is configured (skills_first: recognised skill intents at once, the rest by the LLM; llm: everything by the LLM; tools: the LLM with the skills as tools)"),
+            new Setting("timezone", null, "the user's time zone for the clock skill, e.g. Europe/Paris (default: the server's)"),
+            new Setting("llm_fetch_default", "true", "./run-gateway fetches the default chat model (smolvlm) on first start when no LLM is configured; false turns that off"),
             new Setting("max_body_mb", "25", "largest request body accepted, in MB (larger → 413)"),
             new Setting("max_image_megapixels", "40", "largest image accepted, in megapixels, checked before decoding"),
             new Setting("inference_threads", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())),
@@ -193,6 +196,9 @@ public final class GatewayConfig {
         bool("speech");
         bool("llm_vision");
         wyomingPort();
+        bool("llm_fetch_default");
+        assistantRouting();
+        timezone();
         if (!List.of("trace", "debug", "info", "warn", "error").contains(logLevel())) {
             throw new ConfigException("log_level must be trace, debug, info, warn or error, got '" + logLevel() + "'");
         }
@@ -298,6 +304,31 @@ public final class GatewayConfig {
 
     public boolean llmVision() {
         return bool("llm_vision");
+    }
+
+    public static final List<String> ASSISTANT_ROUTINGS = List.of("skills_first", "llm", "tools");
+
+    public String assistantRouting() {
+        String v = raw("assistant_routing") == null ? "skills_first" : raw("assistant_routing").toLowerCase(Locale.ROOT);
+        if (!ASSISTANT_ROUTINGS.contains(v)) {
+            throw new ConfigException("assistant_routing must be one of " + ASSISTANT_ROUTINGS + ", got '" + v + "': fix GATEWAY_ASSISTANT_ROUTING or --assistant-routing");
+        }
+        return v;
+    }
+
+    /** The user's zone for the clock: the timezone setting, by default the server's. */
+    public java.time.ZoneId timezone() {
+        String v = raw("timezone");
+        if (v == null) return java.time.ZoneId.systemDefault();
+        try {
+            return java.time.ZoneId.of(v);
+        } catch (java.time.DateTimeException e) {
+            throw new ConfigException("timezone '" + v + "' is not a time zone: use an IANA id such as Europe/Paris or America/New_York (GATEWAY_TIMEZONE or --timezone)");
+        }
+    }
+
+    public boolean llmFetchDefault() {
+        return bool("llm_fetch_default");
     }
 
     public long maxBodyBytes() {

@@ -68,6 +68,21 @@ class GatewayConfigTest {
         assertMessage("unknown setting from key 'prot' in " + wrongKey, new String[] {"--config", wrongKey.toString()}, Map.of());
     }
 
+    @Test
+    void assistantRoutingTimezoneAndDefaultFetchSettings() {
+        GatewayConfig d = GatewayConfig.defaults();
+        assertEquals("skills_first", d.assistantRouting());
+        assertEquals(java.time.ZoneId.systemDefault(), d.timezone());
+        assertTrue(d.llmFetchDefault());
+        GatewayConfig c = GatewayConfig.load(new String[] {"--assistant-routing", "LLM", "--timezone", "Asia/Tokyo"},
+                Map.of("GATEWAY_LLM_FETCH_DEFAULT", "false"));
+        assertEquals("llm", c.assistantRouting());
+        assertEquals(java.time.ZoneId.of("Asia/Tokyo"), c.timezone());
+        assertEquals(false, c.llmFetchDefault());
+        assertMessage("assistant_routing must be one of [skills_first, llm, tools]", new String[] {"--assistant-routing", "magic"}, Map.of());
+        assertMessage("timezone 'Mars/Olympus' is not a time zone", new String[0], Map.of("GATEWAY_TIMEZONE", "Mars/Olympus"));
+    }
+
     private static void assertMessage(String expected, String[] args, Map<String, String> env) {
         var e = assertThrows(GatewayConfig.ConfigException.class, () -> GatewayConfig.load(args, env));
         assertTrue(e.getMessage().contains(expected), () -> "message was: " + e.getMessage());

@@ -41,6 +41,7 @@ final class ChatCompletionRequest {
         JsonArray messages = new JsonArray();
         for (int i = 0; i < array.size(); i++) messages.add(message(array.getValue(i), i));
         JsonObject bus = new JsonObject().put("messages", messages);
+        if (body.getValue("model") instanceof String model && !model.isBlank()) bus.put("model", model); // "assistant": the built-in one
         number(body, "temperature", 0, 2, bus);
         number(body, "top_p", Double.MIN_VALUE, 1, bus);
         number(body, "repetition_penalty", Double.MIN_VALUE, 10, bus);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.Bus;
@@ -21,15 +22,24 @@ import perception.llm.ChatModel;
 import perception.llm.ChatRequest;
 import perception.llm.ChatResult;
 import perception.llm.LlmException;
+import perception.llm.TokenListener;
+import perception.llm.assistant.AssistantModel;
+import perception.llm.assistant.BuiltInAssistant;
 import perception.llm.embedded.EmbeddedChatModel;
 import perception.llm.fusion.Fusion;
+import perception.llm.tools.ToolLoop;
 import perception.llm.remote.RemoteChatModel;
 import perception.llm.remote.RemoteConfig;
+import perception.llm.skills.Skills;
 
 /**
  * The brain: picks the chat backend from the configuration (remote OpenAI-compatible server, or
- * the embedded ONNX model when it has been fetched) and serves it on {@link Bus#GENERATE}. A
- * request is acknowledged at once; the generation runs on the "llm" worker pool and streams
+ * the embedded ONNX model when it has been fetched), puts the built-in assistant in front of it
+ * ({@link AssistantModel}, routed by {@code assistant_routing}; alone when there is no LLM) and
+ * serves it on {@link Bus#GENERATE}. A request naming {@code model: "assistant"} always gets the
+ * built-in assistant. A request may carry {@code observation} (the linked camera's latest frame)
+ * and {@code spoken} (the answer will be synthesised). A request is acknowledged at once; the
+ * generation runs on the "llm" worker pool and streams
  * {@code {text}} pieces, then {@code {done}} or {@code {error}}, to the request's
  * {@code stream_to} address. {@link #CANCEL} with the request id stops it between two tokens.
  */
@@ -37,12 +47,18 @@ public final class LlmVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(LlmVerticle.class);
     /** Body: the request id to cancel. */
     public static final String CANCEL = Bus.GENERATE + ".cancel";
-    static final String NO_MODEL = "No language model is configured: run ./run-gateway models fetch smolvlm (then restart), "
+    static final String NO_MODEL = "No language model is configured, so the built-in assistant answers (the time, arithmetic, units, "
+            + "what the camera sees); for anything else run ./run-gateway models fetch smolvlm (then restart), "
             + "or set GATEWAY_LLM_URL to an OpenAI-compatible server (e.g. http://localhost:11434/v1 for Ollama).";
+
+    /** assistant_routing=tools: the LLM gets the skills as tools; the loop runs its calls, a bounded number of rounds. */
+    private static final AssistantModel.ToolsLoop TOOL_LOOP = (llm, skills, request, turn, listener, cancellation) ->
+            new ToolLoop(llm, skills, turn, ToolLoop.DEFAULT_MAX_ROUNDS).run(request, listener, cancellation).result();
 
     private final GatewayContext context;
     private final Map<String, Cancellation> running = new ConcurrentHashMap<>();
     private volatile ChatModel model;
+    private volatile AssistantModel assistant;
     private MessageConsumer<JsonObject> generate;
     private MessageConsumer<String> cancel;
 
@@ -83,7 +99,13 @@ public final class LlmVerticle extends VerticleBase {
                 loaded = Future.succeededFuture(null);
             }
         }
-        return loaded.onSuccess(m -> {
+        return loaded.map(m -> {
+            AssistantModel.Routing routing = AssistantModel.Routing.parse(config.assistantRouting());
+            assistant = new AssistantModel(new BuiltInAssistant(Skills.builtIn(), m == null ? null : m.id()), m, routing, TOOL_LOOP);
+            context.models().loaded(BuiltInAssistant.ID, "chat", 0, "built-in skills: clock, calculator, units, look, read"
+                    + (m == null ? "" : "; routing " + routing.wireName() + " with " + m.id()));
+            return m;
+        }).onSuccess(m -> {
             model = m;
             generate = vertx.eventBus().consumer(Bus.GENERATE, this::generate);
             cancel = vertx.eventBus().consumer(CANCEL, msg -> {
@@ -95,36 +117,43 @@ public final class LlmVerticle extends VerticleBase {
 
     private void generate(Message<JsonObject> message) {
         ChatModel m = model;
-        if (m == null) {
-            message.fail(503, NO_MODEL);
-            return;
-        }
+        AssistantModel a = assistant;
         JsonObject body = message.body();
         String id = body.getString("id");
         String streamTo = body.getString("stream_to");
         ChatRequest request;
+        JsonObject camera;
         try {
             request = BusChat.toRequest(body);
+            camera = body.getJsonObject("observation");
         } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
             message.fail(400, "invalid request: " + e.getMessage());
             return;
         }
-        message.reply(new JsonObject().put("accepted", id).put("model", m.id()));
+        // "assistant" (or any name, without an LLM) is the built-in assistant alone
+        boolean builtIn = m == null || BuiltInAssistant.ID.equals(body.getString("model"));
+        boolean spoken = Boolean.TRUE.equals(body.getValue("spoken"));
+        message.reply(new JsonObject().put("accepted", id).put("model", builtIn ? BuiltInAssistant.ID : m.id()));
         Cancellation cancellation = new Cancellation();
         running.put(id, cancellation);
         long t0 = System.nanoTime();
         context.pool("llm").executeBlocking(() -> {
-            ChatRequest fused = request.withMessages(Fusion.prepare(request.messages(), new Fusion.Target(m.acceptsImages(),
-                    m::countTokens, m.contextLength() > 0 ? Math.max(16, m.contextLength() * 3 / 4) : 0, 1100,
-                    new VisionDescriber(context))));
-            return m.chat(fused, BusChat.listener(vertx.eventBus(), streamTo), cancellation);
+            VisionDescriber vision = new VisionDescriber(context);
+            TurnContext turn = new TurnContext(context.config().timezone(), camera, request, vision);
+            TokenListener listener = BusChat.listener(vertx.eventBus(), streamTo);
+            if (builtIn) {
+                return new AssistantModel.Reply(BuiltInAssistant.ID, a.builtIn().answer(request, turn, spoken, listener, cancellation));
+            }
+            UnaryOperator<ChatRequest> fuse = r -> r.withMessages(Fusion.prepare(r.messages(), new Fusion.Target(m.acceptsImages(),
+                    m::countTokens, m.contextLength() > 0 ? Math.max(16, m.contextLength() * 3 / 4) : 0, 1100, vision)));
+            return a.answer(request, turn, spoken, fuse, listener, cancellation);
         }, false).onComplete(r -> {
             running.remove(id);
             context.inferenceTimer("llm").record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             if (r.succeeded()) {
-                ChatResult result = r.result();
+                ChatResult result = r.result().result();
                 context.meters().counter("perception.llm.generations", "finish", result.finishReason().wireName()).increment();
-                vertx.eventBus().send(streamTo, BusChat.done(m.id(), result));
+                vertx.eventBus().send(streamTo, BusChat.done(r.result().model(), result));
             } else {
                 vertx.eventBus().send(streamTo, errorJson(r.cause()));
             }
@@ -156,6 +185,8 @@ public final class LlmVerticle extends VerticleBase {
         return Future.all(a, b).eventually(() -> context.pool("model-loading").executeBlocking(() -> {
             ChatModel m = model;
             model = null;
+            assistant = null;
+            context.models().remove(BuiltInAssistant.ID);
             if (m != null) m.close();
             return null;
         }, false));

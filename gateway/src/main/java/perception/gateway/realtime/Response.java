@@ -88,6 +88,9 @@ final class Response {
         JsonObject request = new JsonObject().put("messages", messages).put("max_tokens", config.maxOutputTokens);
         if (config.temperature != null) request.put("temperature", config.temperature);
         if (!config.tools.isEmpty()) request.put("tools", config.tools).put("tool_choice", config.toolChoice);
+        request.put("spoken", audio); // the built-in assistant says numbers in words when they will be heard
+        JsonObject seen = VideoLink.observation(context, config.videoSession);
+        if (seen != null) request.put("observation", seen);
         brain.generate(request, this::onText, piece -> {
             if (!done) calls.onPiece(piece);
         }).onComplete(r -> {

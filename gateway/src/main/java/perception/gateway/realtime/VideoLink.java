@@ -1,11 +1,15 @@
 package perception.gateway.realtime;
 
+import io.vertx.core.json.JsonObject;
 import perception.gateway.GatewayContext;
+import perception.gateway.llm.Observations;
 import perception.gateway.vision.VideoSessions;
+import perception.llm.fusion.Fusion;
 
 /**
- * What a linked /v1/video session's camera shows now, as text for the system prompt, so a question
- * like "what do you see?" is answered from the latest analysed frame.
+ * What a linked /v1/video session's camera shows now, as text for the system prompt (quoted as
+ * observed content), and as the structured observation the look and read skills use, so a
+ * question like "what do you see?" is answered from the latest analysed frame.
  */
 final class VideoLink {
     /** Frames older than this are not "now" any more. */
@@ -21,7 +25,16 @@ final class VideoLink {
         if (!sessions.isOpen(videoSession)) return "The user's camera (video session " + videoSession + ") is not connected.";
         return sessions.latest(videoSession)
                 .filter(f -> System.currentTimeMillis() - f.analysedAtMillis() <= MAX_AGE_MS)
-                .map(f -> "The user's camera shows, right now: " + f.analysis().toPromptText())
+                .map(f -> "The user's camera shows, right now:\n" + Fusion.observed("camera view", f.analysis().toPromptText()))
                 .orElse("The user's camera is connected but no frame has been analysed yet.");
+    }
+
+    /** The latest analysed frame (at most a minute old) as the bus form of an observation, or null. */
+    static JsonObject observation(GatewayContext context, String videoSession) {
+        if (videoSession == null) return null;
+        VideoSessions.LatestFrame f = VideoSessions.of(context).latest(videoSession).orElse(null);
+        if (f == null) return null;
+        long age = System.currentTimeMillis() - f.analysedAtMillis();
+        return age > 60_000 ? null : Observations.toJson(Observations.of(f.analysis(), "camera", age));
     }
 }

@@ -94,4 +94,48 @@ class ModelFetchTest {
         assertEquals(1, run.exit());
         assertTrue(run.output().contains("unknown model 'nosuchmodel': run ./run-gateway models fetch --list"), run.output());
     }
+
+    void manifestAt(String url, byte[] weights) throws Exception {
+        Files.writeString(tmp.resolve("models.json"), """
+                {"models": [{"id": "tiny", "task": "chat", "default": false, "licence": "CC0", "dir": "tiny",
+                  "source": {"url": true},
+                  "files": [{"path": "weights.bin", "size": %d, "sha256": "%s", "url": "%s"}]}]}
+                """.formatted(weights.length, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(weights)), url));
+    }
+
+    @Test
+    void ifReachableSaysInOneLineWhenTheSourceIsDownAndStillExitsZero() throws Exception {
+        Path emptyMirror = Files.createDirectories(tmp.resolve("mirror"));
+        for (String url : List.of("http://127.0.0.1:1/weights.bin", "https://invalid.invalid/weights.bin")) {
+            manifestAt(url, "w".repeat(100).getBytes());
+            Run run = fetch(emptyMirror, "--if-reachable", "tiny");
+            assertEquals(0, run.exit(), "start-up goes on: " + run.output());
+            assertEquals(1, run.output().strip().lines().count(), "one line: " + run.output());
+            assertTrue(run.output().contains("default chat model tiny not fetched") && run.output().contains("unreachable")
+                    && run.output().contains("./run-gateway models fetch tiny") && run.output().contains("GATEWAY_LLM_URL"), run.output());
+            assertTrue(!Files.exists(tmp.resolve("models/tiny/weights.bin")));
+        }
+    }
+
+    @Test
+    void ifReachableFetchesWhenTheSourceAnswers() throws Exception {
+        byte[] weights = "0123456789abcdef".repeat(500).getBytes();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/weights.bin", ex -> {
+            ex.sendResponseHeaders(200, "HEAD".equals(ex.getRequestMethod()) ? -1 : weights.length);
+            if (!"HEAD".equals(ex.getRequestMethod())) ex.getResponseBody().write(weights);
+            ex.close();
+        });
+        server.start();
+        try {
+            manifestAt("http://127.0.0.1:" + server.getAddress().getPort() + "/weights.bin", weights);
+            Run run = fetch(Files.createDirectories(tmp.resolve("mirror")), "--if-reachable", "tiny");
+            assertEquals(0, run.exit(), run.output());
+            assertTrue(run.output().contains("fetching the default chat model tiny") && run.output().contains("fetched  tiny"), run.output());
+            assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(tmp.resolve("models/tiny/weights.bin"))));
+            assertEquals("", fetch(tmp.resolve("mirror"), "--if-reachable", "tiny").output().strip(), "present: nothing to say");
+        } finally {
+            server.stop(0);
+        }
+    }
 }

@@ -45,6 +45,11 @@ public final class RealtimeClient implements AutoCloseable {
                 }).get(10, TimeUnit.SECONDS);
     }
 
+    /** Every event received so far, in order. */
+    public List<JsonObject> events() {
+        return events;
+    }
+
     public void send(JsonObject event) {
         ws.sendText(event.encode(), true).join();
     }
@@ -104,14 +109,14 @@ public final class RealtimeClient implements AutoCloseable {
         return await(e -> type.equals(e.getString("type")), timeoutMs);
     }
 
-    List<String> types() {
+    public List<String> types() {
         List<String> t = new ArrayList<>();
         for (JsonObject e : events) t.add(e.getString("type"));
         return t;
     }
 
     /** All audio deltas of one response, decoded. */
-    byte[] audioOf(String responseId) {
+    public byte[] audioOf(String responseId) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (JsonObject e : events) {
             if ("response.output_audio.delta".equals(e.getString("type")) && responseId.equals(e.getString("response_id"))) {

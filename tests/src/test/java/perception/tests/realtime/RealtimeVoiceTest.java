@@ -228,7 +228,7 @@ class RealtimeVoiceTest {
             c.send(new JsonObject().put("type", "session.update").put("session", session));
             JsonObject updated = c.await("session.updated", 5000);
             assertEquals(videoSession, updated.getJsonObject("session").getString("video_session"));
-            JsonArray content = new JsonArray().add(new JsonObject().put("type", "input_text").put("text", "What is in this picture?"));
+            JsonArray content = new JsonArray().add(new JsonObject().put("type", "input_text").put("text", "Tell me about this picture."));
             if (jpeg != null) {
                 content.add(new JsonObject().put("type", "input_image").put("image_url", "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(jpeg)));
             }
