@@ -45,11 +45,6 @@ public final class RealtimeClient implements AutoCloseable {
                 }).get(10, TimeUnit.SECONDS);
     }
 
-    /** Every event received so far, in order. */
-    public List<JsonObject> events() {
-        return events;
-    }
-
     public void send(JsonObject event) {
         ws.sendText(event.encode(), true).join();
     }
