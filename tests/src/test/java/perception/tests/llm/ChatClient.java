@@ -15,23 +15,23 @@ import java.util.List;
 import java.util.TreeMap;
 
 /** /v1/chat/completions as an OpenAI client sees it, plain or streamed, tool calls included. */
-final class ChatClient {
+public final class ChatClient {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private ChatClient() {
     }
 
-    static HttpResponse<String> post(String url, String body) throws Exception {
+    public static HttpResponse<String> post(String url, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** What the answer holds: text, finish reason, and tool calls as OpenAI's message.tool_calls. */
-    record Answer(String content, String finishReason, JsonArray toolCalls, List<JsonObject> chunks) {
+    public record Answer(String content, String finishReason, JsonArray toolCalls, List<JsonObject> chunks) {
     }
 
-    static Answer plain(String url, JsonObject request) throws Exception {
+    public static Answer plain(String url, JsonObject request) throws Exception {
         HttpResponse<String> r = post(url, request.copy().put("stream", false).encode());
         assertEquals(200, r.statusCode(), r.body());
         JsonObject choice = new JsonObject(r.body()).getJsonArray("choices").getJsonObject(0);
@@ -45,7 +45,7 @@ final class ChatClient {
      * A streamed answer reassembled the way OpenAI's SDKs do: content deltas joined; tool-call
      * deltas merged by index (id, type and name from the first, arguments appended).
      */
-    static Answer streamed(String url, JsonObject request) throws Exception {
+    public static Answer streamed(String url, JsonObject request) throws Exception {
         HttpResponse<String> r = post(url, request.copy().put("stream", true).encode());
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"), r.headers().toString());
@@ -84,12 +84,12 @@ final class ChatClient {
         return new Answer(text.toString(), finish, new JsonArray(new ArrayList<>(calls.values())), chunks);
     }
 
-    static JsonObject tool(String name, String description, JsonObject parameters) {
+    public static JsonObject tool(String name, String description, JsonObject parameters) {
         return new JsonObject().put("type", "function").put("function", new JsonObject().put("name", name)
                 .put("description", description).put("parameters", parameters));
     }
 
-    static JsonObject user(String text) {
+    public static JsonObject user(String text) {
         return new JsonObject().put("role", "user").put("content", text);
     }
 }
