@@ -13,6 +13,8 @@ public final class Bus {
     public static final String ANALYSE = "perception.analyse";
     public static final String GENERATE = "perception.generate";
     public static final String SYNTHESISE = "perception.synthesise";
+    /** Body: the id of a generate request to stop, sent before or while it runs. */
+    public static final String GENERATE_CANCEL = GENERATE + ".cancel";
     /** Opens a conversation-turn session (VAD + streaming recognition) in the speech verticle. */
     public static final String TURNS_OPEN = "perception.transcribe.turns.open";
 

@@ -2,12 +2,16 @@ package perception.gateway.llm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import perception.llm.Cancellation;
 import perception.llm.ChatMessage;
 import perception.llm.ChatRequest;
 import perception.llm.ChatResult;
@@ -91,12 +95,29 @@ final class BusChat {
     /**
      * Sends a generation's pieces to {@code streamTo}: {@code {text}}, and {@code {tool_call:{index,
      * id, name, arguments}}} for each piece of a tool call (id and name only on a call's first piece).
+     * The first piece, and one every {@link #PROBE_NANOS} after, goes as a request: when nobody
+     * listens on {@code streamTo} any more (the client left without a cancel), the bus answers
+     * NO_HANDLERS and the generation is cancelled instead of running to max_tokens for nobody.
      */
-    static TokenListener listener(EventBus bus, String streamTo) {
+    static TokenListener listener(EventBus bus, String streamTo, Cancellation cancellation) {
         return new TokenListener() {
+            private long lastProbe;
+
+            private void send(JsonObject piece) {
+                long now = System.nanoTime();
+                if (lastProbe != 0 && now - lastProbe < PROBE_NANOS) {
+                    bus.send(streamTo, piece);
+                    return;
+                }
+                lastProbe = now;
+                bus.request(streamTo, piece, PROBE).onFailure(e -> {
+                    if (e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) cancellation.cancel();
+                });
+            }
+
             @Override
             public void onText(String text) {
-                bus.send(streamTo, new JsonObject().put("text", text));
+                send(new JsonObject().put("text", text));
             }
 
             @Override
@@ -104,10 +125,15 @@ final class BusChat {
                 JsonObject piece = new JsonObject().put("index", d.index()).put("arguments", d.arguments() == null ? "" : d.arguments());
                 if (d.id() != null) piece.put("id", d.id());
                 if (d.name() != null) piece.put("name", d.name());
-                bus.send(streamTo, new JsonObject().put("tool_call", piece));
+                send(new JsonObject().put("tool_call", piece));
             }
         };
     }
+
+    /** How often a generation checks that its listener is still there. */
+    static final long PROBE_NANOS = 250_000_000L;
+    /** Listeners do not reply; the probe only waits for NO_HANDLERS, which comes at once. */
+    private static final DeliveryOptions PROBE = new DeliveryOptions().setSendTimeout(2_000);
 
     static JsonObject done(String model, ChatResult r) {
         return new JsonObject().put("done", new JsonObject().put("model", model).put("text", r.text())

@@ -48,7 +48,7 @@ public final class LlmRoutes {
         MessageConsumer<JsonObject> pieces = bus.consumer(streamTo, msg -> ex.on(msg.body()));
         ex.consumer = pieces;
         ctx.response().closeHandler(v -> {
-            if (!ex.finished) bus.send(LlmVerticle.CANCEL, id);
+            if (!ex.finished) bus.send(Bus.GENERATE_CANCEL, id);
             ex.finish();
         });
         JsonObject message = req.bus.copy().put("id", id).put("stream_to", streamTo);

@@ -41,12 +41,12 @@ import perception.llm.skills.Skills;
  * and {@code spoken} (the answer will be synthesised). A request is acknowledged at once; the
  * generation runs on the "llm" worker pool and streams
  * {@code {text}} pieces, then {@code {done}} or {@code {error}}, to the request's
- * {@code stream_to} address. {@link #CANCEL} with the request id stops it between two tokens.
+ * {@code stream_to} address. {@link Bus#GENERATE_CANCEL} with the request id (also when it arrives first) stops it between two tokens.
  */
 public final class LlmVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(LlmVerticle.class);
-    /** Body: the request id to cancel. */
-    public static final String CANCEL = Bus.GENERATE + ".cancel";
+    /** Cancels that arrived before their request (bus order is not guaranteed across senders); bounded. */
+    private static final int EARLY_CANCELS = 1024;
     static final String NO_MODEL = "No language model is configured, so the built-in assistant answers (the time, arithmetic, units, "
             + "what the camera sees); for anything else run ./run-gateway models fetch smolvlm (then restart), "
             + "or set GATEWAY_LLM_URL to an OpenAI-compatible server (e.g. http://localhost:11434/v1 for Ollama).";
@@ -57,6 +57,13 @@ public final class LlmVerticle extends VerticleBase {
 
     private final GatewayContext context;
     private final Map<String, Cancellation> running = new ConcurrentHashMap<>();
+    /** Touched only on this verticle's event loop. */
+    private final Map<String, Boolean> cancelledEarly = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > EARLY_CANCELS;
+        }
+    };
     private volatile ChatModel model;
     private volatile AssistantModel assistant;
     private MessageConsumer<JsonObject> generate;
@@ -108,9 +115,10 @@ public final class LlmVerticle extends VerticleBase {
         }).onSuccess(m -> {
             model = m;
             generate = vertx.eventBus().consumer(Bus.GENERATE, this::generate);
-            cancel = vertx.eventBus().consumer(CANCEL, msg -> {
+            cancel = vertx.eventBus().consumer(Bus.GENERATE_CANCEL, msg -> {
                 Cancellation c = running.get(msg.body());
                 if (c != null) c.cancel();
+                else cancelledEarly.put(msg.body(), true);
             });
         });
     }
@@ -135,12 +143,13 @@ public final class LlmVerticle extends VerticleBase {
         boolean spoken = Boolean.TRUE.equals(body.getValue("spoken"));
         message.reply(new JsonObject().put("accepted", id).put("model", builtIn ? BuiltInAssistant.ID : m.id()));
         Cancellation cancellation = new Cancellation();
+        if (cancelledEarly.remove(id) != null) cancellation.cancel(); // the cancel overtook the request
         running.put(id, cancellation);
         long t0 = System.nanoTime();
         context.pool("llm").executeBlocking(() -> {
             VisionDescriber vision = new VisionDescriber(context);
             TurnContext turn = new TurnContext(context.config().timezone(), camera, request, vision);
-            TokenListener listener = BusChat.listener(vertx.eventBus(), streamTo);
+            TokenListener listener = BusChat.listener(vertx.eventBus(), streamTo, cancellation);
             if (builtIn) {
                 return new AssistantModel.Reply(BuiltInAssistant.ID, a.builtIn().answer(request, turn, spoken, listener, cancellation));
             }

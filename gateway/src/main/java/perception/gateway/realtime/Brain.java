@@ -9,7 +9,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import perception.gateway.Bus;
-import perception.gateway.llm.LlmVerticle;
 
 /**
  * One generation by the LLM verticle ({@link Bus#GENERATE}): text pieces arrive on a private
@@ -55,7 +54,7 @@ public final class Brain {
     public void cancel() {
         if (finished || pieces == null) return;
         finished = true;
-        vertx.eventBus().send(LlmVerticle.CANCEL, id);
+        vertx.eventBus().send(Bus.GENERATE_CANCEL, id);
         pieces.unregister();
     }
 }
