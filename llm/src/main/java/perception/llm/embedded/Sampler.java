@@ -1,6 +1,5 @@
 package perception.llm.embedded;
 
-import java.util.Arrays;
 import java.util.Random;
 import perception.llm.Sampling;
 
@@ -27,22 +26,22 @@ public final class Sampler {
         }
         if (sampling.greedy()) return argmax(logits);
         int n = logits.length;
-        int keep = n;
-        if (sampling.topK() > 0 && sampling.topK() < n) keep = sampling.topK();
-        // candidate ids by descending logit (only the first `keep` matter)
-        int[] ids = topIndices(logits, keep);
+        // candidate ids by descending logit: the top k when asked, else the nucleus (top-p) or the whole vocabulary
+        int[] ids = sampling.topK() > 0 && sampling.topK() < n ? topIndices(logits, sampling.topK())
+                : sampling.topP() < 1 ? nucleus(logits, sampling.topP(), sampling.temperature()) : null;
         double t = sampling.temperature();
-        double max = logits[ids[0]];
-        double[] probs = new double[ids.length];
+        double max = ids != null ? logits[ids[0]] : logits[argmax(logits)];
+        int count = ids != null ? ids.length : n;
+        double[] probs = new double[count];
         double sum = 0;
-        for (int i = 0; i < ids.length; i++) {
-            probs[i] = Math.exp((logits[ids[i]] - max) / t);
+        for (int i = 0; i < count; i++) {
+            probs[i] = Math.exp((logits[ids != null ? ids[i] : i] - max) / t);
             sum += probs[i];
         }
-        int cut = ids.length;
-        if (sampling.topP() < 1) {
+        int cut = count;
+        if (sampling.topP() < 1 && sampling.topK() > 0 && sampling.topK() < n) {
             double cumulative = 0;
-            for (int i = 0; i < ids.length; i++) {
+            for (int i = 0; i < count; i++) {
                 cumulative += probs[i] / sum;
                 if (cumulative >= sampling.topP()) {
                     cut = i + 1;
@@ -55,9 +54,48 @@ public final class Sampler {
         double r = random.nextDouble() * sum;
         for (int i = 0; i < cut; i++) {
             r -= probs[i];
-            if (r <= 0) return ids[i];
+            if (r <= 0) return ids != null ? ids[i] : i;
         }
-        return ids[cut - 1];
+        return ids != null ? ids[cut - 1] : cut - 1;
+    }
+
+    /**
+     * The smallest set of most likely ids whose probability reaches {@code topP}, most likely
+     * first: a max-heap over the vocabulary (built in linear time) popped only as far as the
+     * nucleus reaches, so a typical token costs a few hundred pops, not a sort of the vocabulary.
+     */
+    static int[] nucleus(float[] logits, double topP, double temperature) {
+        int n = logits.length;
+        double max = logits[argmax(logits)];
+        double z = 0;
+        for (float l : logits) z += Math.exp((l - max) / temperature);
+        int[] heap = new int[n];
+        for (int i = 0; i < n; i++) heap[i] = i;
+        for (int i = n / 2 - 1; i >= 0; i--) siftDownMax(heap, i, n, logits);
+        int size = n, taken = 0;
+        double cumulative = 0;
+        while (size > 0 && cumulative < topP) {
+            int top = heap[0];
+            heap[0] = heap[--size];
+            siftDownMax(heap, 0, size, logits);
+            heap[size] = top; // popped ids collect at the end, most likely last
+            taken++;
+            cumulative += Math.exp((logits[top] - max) / temperature) / z;
+        }
+        int[] out = new int[taken];
+        for (int i = 0; i < taken; i++) out[i] = heap[n - 1 - i];
+        return out;
+    }
+
+    private static void siftDownMax(int[] h, int i, int size, float[] v) {
+        while (true) {
+            int l = 2 * i + 1, r = l + 1, m = i;
+            if (l < size && v[h[l]] > v[h[m]]) m = l;
+            if (r < size && v[h[r]] > v[h[m]]) m = r;
+            if (m == i) return;
+            int t = h[i]; h[i] = h[m]; h[m] = t;
+            i = m;
+        }
     }
 
     public static int argmax(float[] logits) {
@@ -66,13 +104,9 @@ public final class Sampler {
         return best;
     }
 
-    /** Indices of the k largest values, largest first (full sort when k is the whole vocabulary). */
+    /** Indices of the k largest values, largest first (k less than the vocabulary). */
     static int[] topIndices(float[] logits, int k) {
         int n = logits.length;
-        if (k >= n) {
-            return java.util.stream.IntStream.range(0, n).boxed()
-                    .sorted((a, b) -> Float.compare(logits[b], logits[a])).mapToInt(Integer::intValue).toArray();
-        }
         int[] heap = new int[k]; // min-heap on logit
         int size = 0;
         for (int i = 0; i < n; i++) {
@@ -84,10 +118,12 @@ public final class Sampler {
                 siftDown(heap, k, logits);
             }
         }
-        int[] out = Arrays.copyOf(heap, k);
-        Integer[] boxed = Arrays.stream(out).boxed().toArray(Integer[]::new);
-        Arrays.sort(boxed, (a, b) -> Float.compare(logits[b], logits[a]));
-        for (int i = 0; i < k; i++) out[i] = boxed[i];
+        int[] out = new int[k];
+        for (int i = k - 1; i >= 0; i--) { // popping the min-heap gives the smallest first
+            out[i] = heap[0];
+            heap[0] = heap[--size];
+            siftDown(heap, size, logits);
+        }
         return out;
     }
 

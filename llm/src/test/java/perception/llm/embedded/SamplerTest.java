@@ -64,4 +64,26 @@ class SamplerTest {
     void topIndicesAreOrdered() {
         assertEquals("[1, 5, 2]", java.util.Arrays.toString(Sampler.topIndices(logits(), 3)));
     }
+
+    @Test
+    void theNucleusEqualsTheSortedPrefixOverAWholeVocabulary() {
+        java.util.Random r = new java.util.Random(7);
+        float[] logits = new float[49152];
+        for (int i = 0; i < logits.length; i++) logits[i] = (float) (r.nextGaussian() * 3);
+        Integer[] order = new Integer[logits.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
+        double max = logits[order[0]], z = 0;
+        for (float l : logits) z += Math.exp((l - max) / 0.7);
+        java.util.List<Integer> expected = new java.util.ArrayList<>();
+        double cumulative = 0;
+        for (int id : order) {
+            if (cumulative >= 0.9) break;
+            expected.add(id);
+            cumulative += Math.exp((logits[id] - max) / 0.7) / z;
+        }
+        int[] nucleus = Sampler.nucleus(logits, 0.9, 0.7);
+        assertEquals(expected, java.util.Arrays.stream(nucleus).boxed().toList());
+        assertTrue(nucleus.length > 10 && nucleus.length < logits.length, "a real nucleus: " + nucleus.length);
+    }
 }
