@@ -57,7 +57,25 @@ public final class GatewayConfig {
             new Setting("inference_threads", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())),
                     "worker threads per inference pool"),
             new Setting("shutdown_timeout_s", "10", "on SIGTERM, how long in-flight work may drain"),
+            // ---- limits and timeouts against hostile traffic (issue #12); all whole numbers above 0 ----
+            new Setting("header_timeout_s", "10", "a new connection must send its request headers within this many seconds"),
+            new Setting("body_timeout_s", "120", "a request body must arrive in full within this many seconds (then the connection is closed)"),
+            new Setting("idle_timeout_s", "300", "close a connection that sends nothing for this long (WebSockets are pinged every third of it; live clients answer)"),
+            new Setting("ws_max_frame_kb", "1024", "largest WebSocket frame, in KB (larger: close 1009)"),
+            new Setting("ws_max_message_mb", "16", "largest WebSocket message, in MB (larger: close 1009)"),
+            new Setting("ws_max_queued_kb", "1024", "output queued for one slow WebSocket client, in KB, before the gateway stops reading from it"),
+            new Setting("slow_consumer_s", "30", "close (1008) a WebSocket whose client reads none of its queued output for this long"),
+            new Setting("max_audio_seconds", "1800", "longest audio file accepted for transcription (checked before decoding WAV)"),
+            new Setting("stream_max_message_seconds", "10", "most audio in one /v1/audio/stream message (more: close 1009)"),
+            new Setting("stream_max_session_seconds", "3600", "most audio in one /v1/audio/stream session (more: close 1008)"),
+            new Setting("pool_queue", "32", "jobs waiting per inference pool; beyond it new work gets 503 with Retry-After"),
+            new Setting("realtime_max_item_kb", "1024", "largest realtime conversation item (text and images as JSON), in KB; larger items are refused"),
             new Setting("log_level", "info", "trace | debug | info | warn | error"));
+
+    /** The settings of the limits block above, each a whole number above 0, read with {@link #limit}. */
+    static final List<String> LIMITS = List.of("header_timeout_s", "body_timeout_s", "idle_timeout_s", "ws_max_frame_kb",
+            "ws_max_message_mb", "ws_max_queued_kb", "slow_consumer_s", "max_audio_seconds", "stream_max_message_seconds",
+            "stream_max_session_seconds", "pool_queue", "realtime_max_item_kb");
 
     private static final Map<String, Setting> BY_KEY = SETTINGS.stream()
             .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
@@ -182,6 +200,7 @@ public final class GatewayConfig {
         positive("max_image_megapixels");
         positive("inference_threads");
         positive("shutdown_timeout_s");
+        LIMITS.forEach(this::positive);
         if ("remote".equals(llmBackend()) && llmUrl() == null) {
             throw new ConfigException("llm_backend is remote but llm_url is not set: set GATEWAY_LLM_URL (e.g. http://localhost:11434/v1)");
         }
@@ -228,6 +247,12 @@ public final class GatewayConfig {
     public String get(String key) {
         known(key, "get()");
         return raw(key);
+    }
+
+    /** One of the {@link #LIMITS} settings (validated above 0 at load). */
+    public long limit(String key) {
+        if (!LIMITS.contains(key)) throw new IllegalArgumentException(key + " is not a limit setting");
+        return positive(key);
     }
 
     public String host() {

@@ -31,9 +31,22 @@ final class HttpVerticle extends VerticleBase {
                 .setHost(config.host())
                 .setPort(config.port())
                 .setCompressionSupported(true)
-                .setMaxWebSocketFrameSize(1 << 20)
-                .setMaxWebSocketMessageSize(16 << 20));
-        return server.requestHandler(router).listen()
+                // no cleartext HTTP/2 sniffing: it buffers the first bytes before a connection exists,
+                // which a client trickling its headers would use to dodge the header timeout
+                .setHttp2ClearTextEnabled(false)
+                // read idle: our own pings make live WebSocket clients answer, so only dead peers time out
+                .setReadIdleTimeout((int) config.limit("idle_timeout_s"))
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setMaxWebSocketFrameSize((int) Math.min(Integer.MAX_VALUE, config.limit("ws_max_frame_kb") * 1024))
+                .setMaxWebSocketMessageSize((int) Math.min(Integer.MAX_VALUE, config.limit("ws_max_message_mb") << 20)));
+        HeaderTimeout headers = new HeaderTimeout(vertx, config.limit("header_timeout_s") * 1000);
+        return server.connectionHandler(headers::opened)
+                .invalidRequestHandler(ServerErrors::invalidRequest)
+                .requestHandler(req -> {
+                    headers.arrived(req.connection());
+                    router.handle(req);
+                })
+                .listen()
                 .onSuccess(s -> log.info("listening on http://{}:{}", config.host(), s.actualPort()));
     }
 

@@ -29,6 +29,7 @@ public final class Routes {
     public static Router create(GatewayContext context, PrometheusMeterRegistry meters, BooleanSupplier draining) {
         Router router = Router.router(context.vertx());
         router.route().handler(Routes::logRequest);
+        router.route().handler(new RequestLimits(context));
         // Bodies are read (and limited) only where a route takes one; uploads go to temp files
         // that are deleted when the request ends, whatever happened.
         router.post().handler(BodyHandler.create()
@@ -38,6 +39,7 @@ public final class Routes {
                 .setHandleFileUploads(true));
 
         router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+        router.head("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end());
         router.get("/ready").handler(ctx -> ready(ctx, context.models(), draining.getAsBoolean()));
         router.get("/metrics").handler(PrometheusScrapingHandler.create(meters));
         router.get("/v1/models").handler(ctx -> models(ctx, context.models()));
