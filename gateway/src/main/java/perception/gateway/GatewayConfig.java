@@ -69,6 +69,7 @@ public final class GatewayConfig {
             new Setting("stream_max_message_seconds", "10", "most audio in one /v1/audio/stream message (more: close 1009)"),
             new Setting("stream_max_session_seconds", "3600", "most audio in one /v1/audio/stream session (more: close 1008)"),
             new Setting("pool_queue", "32", "jobs waiting per inference pool; beyond it new work gets 503 with Retry-After"),
+            new Setting("allowed_origins", null, "web pages (origins, comma list, * for any) that may call the gateway besides its own and localhost's"),
             new Setting("realtime_max_item_kb", "1024", "largest realtime conversation item (text and images as JSON), in KB; larger items are refused"),
             new Setting("log_level", "info", "trace | debug | info | warn | error"));
 

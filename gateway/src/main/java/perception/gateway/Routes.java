@@ -30,6 +30,10 @@ public final class Routes {
         Router router = Router.router(context.vertx());
         router.route().handler(Routes::logRequest);
         router.route().handler(new RequestLimits(context));
+        router.route().handler(new Origins(context.config().get("allowed_origins")));
+        // JSON endpoints take JSON only: a text/plain POST is a "simple" cross-site request with no preflight
+        router.post("/v1/audio/speech").handler(Routes::requireJson);
+        router.post("/v1/chat/completions").handler(Routes::requireJson);
         // Bodies are read (and limited) only where a route takes one; uploads go to temp files
         // that are deleted when the request ends, whatever happened.
         router.post().handler(BodyHandler.create()
@@ -54,6 +58,15 @@ public final class Routes {
                 ApiError.notFound("No route for " + ctx.request().method() + " " + ctx.request().path() + ". See README.md for the API list.")));
         router.route().failureHandler(new ErrorHandler());
         return router;
+    }
+
+    private static void requireJson(RoutingContext ctx) {
+        String type = String.valueOf(ctx.request().getHeader("content-type")).toLowerCase(java.util.Locale.ROOT);
+        if (type.startsWith("application/json") || type.matches("application/[a-z0-9.+-]*\\+json.*")) {
+            ctx.next();
+        } else {
+            ErrorHandler.send(ctx, ApiError.unsupportedMedia("Send the body as JSON with the header Content-Type: application/json."));
+        }
     }
 
     public static void json(RoutingContext ctx, int status, Object body) {

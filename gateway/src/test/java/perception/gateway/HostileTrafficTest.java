@@ -301,6 +301,48 @@ class HostileTrafficTest {
         }
     }
 
+    @Test
+    void otherSitesCannotOpenSocketsOrPostAndJsonEndpointsWantJson() throws Exception {
+        Gateway g = start("allowed_origins", "https://app.example");
+        try {
+            String base = "http://127.0.0.1:" + g.port();
+            for (String path : List.of("/v1/video", "/v1/realtime", "/v1/audio/stream")) {
+                var refused = http.newWebSocketBuilder().header("Origin", "https://evil.example")
+                        .buildAsync(URI.create("ws://127.0.0.1:" + g.port() + path), new WebSocket.Listener() {
+                        });
+                var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, () -> refused.get(10, TimeUnit.SECONDS));
+                assertTrue(e.getCause() instanceof java.net.http.WebSocketHandshakeException h && h.getResponse().statusCode() == 403,
+                        path + ": " + e.getCause());
+                for (String ok : List.of(base, "http://localhost:5173", "https://app.example")) {
+                    http.newWebSocketBuilder().header("Origin", ok).buildAsync(URI.create("ws://127.0.0.1:" + g.port() + path),
+                            new WebSocket.Listener() {
+                            }).get(10, TimeUnit.SECONDS).abort();
+                }
+            }
+            var crossSite = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/audio/speech")).header("Origin", "https://evil.example")
+                    .header("content-type", "multipart/form-data; boundary=x").POST(HttpRequest.BodyPublishers.ofString("--x--")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, crossSite.statusCode(), crossSite.body());
+            assertErrorShape(crossSite.body());
+
+            var plain = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/audio/speech")).header("content-type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"hi\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, plain.statusCode(), plain.body());
+            assertErrorShape(plain.body());
+            var chat = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions")).header("content-type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, chat.statusCode(), chat.body());
+
+            var preflight = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions")).header("Origin", "https://app.example")
+                    .header("Access-Control-Request-Method", "POST").method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, preflight.statusCode());
+            assertEquals("https://app.example", preflight.headers().firstValue("access-control-allow-origin").orElse(null));
+        } finally {
+            stop(g);
+        }
+    }
+
     private static String grep(String text, String word) {
         return String.join("\n", text.lines().filter(l -> l.contains(word)).toList());
     }
