@@ -34,6 +34,8 @@ final class HttpVerticle extends VerticleBase {
                 // no cleartext HTTP/2 sniffing: it buffers the first bytes before a connection exists,
                 // which a client trickling its headers would use to dodge the header timeout
                 .setHttp2ClearTextEnabled(false)
+                // browsers offer "realtime" next to openai-insecure-api-key.KEY (see ApiKeys); the reply must pick one
+                .setWebSocketSubProtocols(java.util.List.of("realtime"))
                 // read idle: our own pings make live WebSocket clients answer, so only dead peers time out
                 .setReadIdleTimeout((int) config.limit("idle_timeout_s"))
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)

@@ -31,6 +31,7 @@ public final class Routes {
         router.route().handler(Routes::logRequest);
         router.route().handler(new RequestLimits(context));
         router.route().handler(new Origins(context.config().get("allowed_origins")));
+        router.route().handler(new ApiKeys(context.config()));
         // JSON endpoints take JSON only: a text/plain POST is a "simple" cross-site request with no preflight
         router.post("/v1/audio/speech").handler(Routes::requireJson);
         router.post("/v1/chat/completions").handler(Routes::requireJson);

@@ -343,6 +343,68 @@ class HostileTrafficTest {
         }
     }
 
+    private HttpResponse<String> get(Gateway g, String path, String key) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + path));
+        if (key != null) b.header("Authorization", "Bearer " + key);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void apiKeysGuardEveryV1RouteAndSocketWithPerKeyLimits() throws Exception {
+        Gateway g = start("api_keys", "key-one,key-two", "key_rps", "5", "key_max_sessions", "1");
+        try {
+            for (String key : new String[] {null, "wrong"}) {
+                var r = get(g, "/v1/models", key);
+                assertEquals(401, r.statusCode(), r.body());
+                assertErrorShape(r.body());
+            }
+            assertEquals(200, get(g, "/v1/models", "key-one").statusCode());
+            assertEquals(200, get(g, "/health", null).statusCode(), "/health is open by default");
+            assertEquals(401, get(g, "/metrics", null).statusCode(), "/metrics wants a key unless open_paths names it");
+
+            String ws = "ws://127.0.0.1:" + g.port() + "/v1/video";
+            var noKey = http.newWebSocketBuilder().buildAsync(URI.create(ws), new WebSocket.Listener() {
+            });
+            var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, () -> noKey.get(10, TimeUnit.SECONDS));
+            assertEquals(401, ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+            WebSocket first = http.newWebSocketBuilder().header("Authorization", "Bearer key-one").buildAsync(URI.create(ws), new WebSocket.Listener() {
+            }).get(10, TimeUnit.SECONDS);
+            var second = http.newWebSocketBuilder().header("Authorization", "Bearer key-one").buildAsync(URI.create(ws), new WebSocket.Listener() {
+            });
+            e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, () -> second.get(10, TimeUnit.SECONDS));
+            assertEquals(429, ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode(), "key_max_sessions 1");
+            // a browser's way: the key as a subprotocol next to "realtime", which the server picks
+            WebSocket browser = http.newWebSocketBuilder().subprotocols("realtime", "openai-insecure-api-key.key-two")
+                    .buildAsync(URI.create(ws), new WebSocket.Listener() {
+                    }).get(10, TimeUnit.SECONDS);
+            assertEquals("realtime", browser.getSubprotocol());
+            first.abort();
+            browser.abort();
+
+            int limited = 0;
+            for (int i = 0; i < 20; i++) {
+                var r = get(g, "/v1/models", "key-one");
+                if (r.statusCode() == 429) {
+                    limited++;
+                    assertTrue(r.headers().firstValue("retry-after").isPresent(), "429 without Retry-After");
+                    assertErrorShape(r.body());
+                }
+            }
+            assertTrue(limited > 0, "20 requests at once with key_rps 5: some must get 429");
+        } finally {
+            stop(g);
+        }
+    }
+
+    @Test
+    void bindingBeyondLoopbackWithoutKeysRefusesToStart() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(GatewayConfig.ConfigException.class,
+                () -> GatewayConfig.defaults().with("host", "0.0.0.0"));
+        assertTrue(e.getMessage().contains("GATEWAY_API_KEYS"), e.getMessage());
+        assertEquals("0.0.0.0", GatewayConfig.defaults().with("host", "0.0.0.0", "api_keys", "k").host());
+        assertEquals("0.0.0.0", GatewayConfig.defaults().with("host", "0.0.0.0", "allow_open_bind", "true").host());
+    }
+
     private static String grep(String text, String word) {
         return String.join("\n", text.lines().filter(l -> l.contains(word)).toList());
     }
