@@ -75,6 +75,8 @@ public final class GatewayConfig {
             new Setting("api_keys_file", null, "file with one API key per line (added to api_keys)"),
             new Setting("open_paths", "/health,/ready", "paths answered without a key when keys are set (add /metrics for an open scrape)"),
             new Setting("allow_open_bind", "false", "true to start on a non-loopback host without API keys (anyone who can reach the port can use it)"),
+            new Setting("tls_cert", null, "PEM certificate (chain) file: serve https:// and wss://, HTTP/2 via ALPN where clients ask"),
+            new Setting("tls_key", null, "PEM private key file for tls_cert"),
             new Setting("allowed_origins", null, "web pages (origins, comma list, * for any) that may call the gateway besides its own and localhost's"),
             new Setting("realtime_max_item_kb", "1024", "largest realtime conversation item (text and images as JSON), in KB; larger items are refused"),
             new Setting("log_level", "info", "trace | debug | info | warn | error"));
@@ -209,6 +211,14 @@ public final class GatewayConfig {
         positive("shutdown_timeout_s");
         LIMITS.forEach(this::positive);
         bool("allow_open_bind");
+        if ((raw("tls_cert") == null) != (raw("tls_key") == null)) {
+            throw new ConfigException("TLS needs both tls_cert and tls_key (PEM files): set GATEWAY_TLS_CERT and GATEWAY_TLS_KEY, or neither");
+        }
+        for (String k : List.of("tls_cert", "tls_key")) {
+            if (raw(k) != null && !Files.isReadable(Path.of(raw(k)))) {
+                throw new ConfigException(k + " file " + raw(k) + " cannot be read: fix " + BY_KEY.get(k).env() + " or " + BY_KEY.get(k).flag());
+            }
+        }
         if (apiKeys().isEmpty() && !loopback(host()) && !bool("allow_open_bind")) {
             throw new ConfigException("host " + host() + " is reachable beyond this machine but no API keys are set: set GATEWAY_API_KEYS"
                     + " (or GATEWAY_API_KEYS_FILE), or --allow-open-bind true to serve anyone who can reach the port");
