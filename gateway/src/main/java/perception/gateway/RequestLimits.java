@@ -18,6 +18,10 @@ import org.slf4j.LoggerFactory;
 final class RequestLimits implements Handler<RoutingContext> {
     private static final Logger log = LoggerFactory.getLogger(RequestLimits.class);
 
+    /** Set by the handler after the body handler: the body has been read and the route may run. */
+    static final String BODY_READ = "perception.bodyRead";
+    private static final long CHECK_MILLIS = 500;
+
     private final GatewayContext context;
     private final long bodyMillis;
     private final AtomicInteger active = new AtomicInteger();
@@ -37,10 +41,28 @@ final class RequestLimits implements Handler<RoutingContext> {
             return;
         }
         active.incrementAndGet();
-        long timer = req.isEnded() ? -1 : context.vertx().setTimer(bodyMillis, t -> {
-            if (req.isEnded()) return;
-            log.info("{} {}: the body did not arrive within {} s; closing the connection", req.method(), req.path(), bodyMillis / 1000);
-            req.connection().close();
+        long started = System.currentTimeMillis();
+        int[] stuck = {0};
+        long timer = context.vertx().setPeriodic(CHECK_MILLIS, t -> {
+            if (!req.isEnded()) {
+                if (System.currentTimeMillis() - started < bodyMillis) return;
+                context.vertx().cancelTimer(t);
+                log.info("{} {}: the body did not arrive within {} s; closing the connection", req.method(), req.path(), bodyMillis / 1000);
+                req.connection().close();
+            } else if (ctx.get(BODY_READ) != null || req.method() != io.vertx.core.http.HttpMethod.POST || ctx.response().headWritten()) {
+                context.vertx().cancelTimer(t); // the body was read (or there was none): the route has it
+            } else if (++stuck[0] >= 2) {
+                // the whole body is in, yet the multipart decoder still waits: the final boundary never came
+                context.vertx().cancelTimer(t);
+                log.info("{} {}: the multipart body ended before its final boundary", req.method(), req.path());
+                ctx.addEndHandler(v -> req.connection().close()); // the decoder's state is spent
+                // the body handler cleans up only uploads that finished: this one never will
+                for (io.vertx.ext.web.FileUpload f : ctx.fileUploads()) {
+                    if (!f.cancel()) context.vertx().fileSystem().delete(f.uploadedFileName()).onFailure(e -> log.debug("temp upload: {}", e.toString()));
+                }
+                ErrorHandler.send(ctx, ApiError.badRequest("incomplete_multipart",
+                        "The multipart body ended before its final boundary (--BOUNDARY--): send the whole form."));
+            }
         });
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         Runnable finish = () -> {

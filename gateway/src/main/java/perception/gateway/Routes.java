@@ -42,6 +42,15 @@ public final class Routes {
                 .setUploadsDirectory(System.getProperty("java.io.tmpdir") + "/perception-uploads")
                 .setDeleteUploadedFilesOnEnd(true)
                 .setHandleFileUploads(true));
+        router.post().handler(ctx -> ctx.put(RequestLimits.BODY_READ, true).next());
+        // the socket paths answer a plain GET in the error shape (Vert.x's own refusal has a text body)
+        for (String socket : java.util.List.of("/v1/audio/stream", "/v1/realtime", "/v1/video")) {
+            router.get(socket).handler(ctx -> {
+                if (RequestLimits.isUpgrade(ctx.request())) ctx.next();
+                else ErrorHandler.send(ctx, ApiError.badRequest("websocket_required", "GET " + socket
+                        + " is a WebSocket: connect with a WebSocket client (ws:// or wss://, Upgrade: websocket)."));
+            });
+        }
 
         router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
         router.head("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end());

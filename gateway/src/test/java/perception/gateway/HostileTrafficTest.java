@@ -107,6 +107,7 @@ class HostileTrafficTest {
     void uploadCutOffBeforeItsFinalBoundaryIsEndedAndItsTempFileDeleted() throws Exception {
         Gateway g = start("body_timeout_s", "2");
         Path uploads = Path.of(System.getProperty("java.io.tmpdir"), "perception-uploads");
+        java.util.Set<Path> before = files(uploads);
         try (Socket s = new Socket("127.0.0.1", g.port())) {
             String boundary = "----hostile";
             String part = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n"
@@ -124,14 +125,47 @@ class HostileTrafficTest {
             long end = System.currentTimeMillis() + 10_000;
             long left;
             do {
-                try (Stream<Path> files = Files.exists(uploads) ? Files.list(uploads) : Stream.empty()) {
-                    left = files.count();
-                }
+                java.util.Set<Path> now = files(uploads);
+                now.removeAll(before);
+                left = now.size();
                 if (left > 0) Thread.sleep(100);
             } while (left > 0 && System.currentTimeMillis() < end);
             assertEquals(0, left, "temp files left in " + uploads);
             String metrics = get(g, "/metrics").body();
             assertTrue(metrics.contains("perception_http_active_requests 1.0"), "only the /metrics request itself is active: " + grep(metrics, "active"));
+        } finally {
+            stop(g);
+        }
+    }
+
+    private static java.util.Set<Path> files(Path dir) throws IOException {
+        try (Stream<Path> files = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
+            return files.collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+        }
+    }
+
+    @Test
+    void aCompleteBodyWithoutTheFinalBoundaryGets400NotAHang() throws Exception {
+        Gateway g = start();
+        Path uploads = Path.of(System.getProperty("java.io.tmpdir"), "perception-uploads");
+        java.util.Set<Path> before = files(uploads);
+        try {
+            String body = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n\r\n" + "x".repeat(5000);
+            var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + "/v1/audio/transcriptions"))
+                    .timeout(java.time.Duration.ofSeconds(20)).header("content-type", "multipart/form-data; boundary=b")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, r.statusCode(), r.body());
+            assertEquals("incomplete_multipart", new JsonObject(r.body()).getJsonObject("error").getString("code"));
+            assertEquals(200, get(g, "/v1/video").statusCode() == 400 ? 200 : 0, "a plain GET of a socket path is a 400");
+            assertErrorShape(get(g, "/v1/video").body());
+            long end = System.currentTimeMillis() + 10_000;
+            java.util.Set<Path> left;
+            do {
+                left = files(uploads);
+                left.removeAll(before);
+                if (!left.isEmpty()) Thread.sleep(100);
+            } while (!left.isEmpty() && System.currentTimeMillis() < end);
+            assertEquals(java.util.Set.of(), left, "the unfinished upload's temp file is deleted");
         } finally {
             stop(g);
         }
