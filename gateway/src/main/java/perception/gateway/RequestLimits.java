@@ -55,6 +55,7 @@ final class RequestLimits implements Handler<RoutingContext> {
                 // the whole body is in, yet the multipart decoder still waits: the final boundary never came
                 context.vertx().cancelTimer(t);
                 log.info("{} {}: the multipart body ended before its final boundary", req.method(), req.path());
+                ctx.response().putHeader("connection", "close"); // so a client does not send its next request on it
                 ctx.addEndHandler(v -> req.connection().close()); // the decoder's state is spent
                 // the body handler cleans up only uploads that finished: this one never will
                 for (io.vertx.ext.web.FileUpload f : ctx.fileUploads()) {
