@@ -57,7 +57,7 @@ public final class GatewayConfig {
             new Setting("inference_threads", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())),
                     "worker threads per inference pool"),
             new Setting("shutdown_timeout_s", "10", "on SIGTERM, how long in-flight work may drain"),
-            // ---- limits and timeouts against hostile traffic (issue #12); all whole numbers above 0 ----
+            // ---- limits, timeouts, keys and TLS against hostile traffic (issue #12); see LIMITS below ----
             new Setting("header_timeout_s", "10", "a new connection must send its request headers within this many seconds"),
             new Setting("body_timeout_s", "120", "a request body must arrive in full within this many seconds (then the connection is closed)"),
             new Setting("idle_timeout_s", "300", "close a connection that sends nothing for this long (WebSockets are pinged every third of it; live clients answer)"),
