@@ -17,7 +17,11 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         ApiError error = toApiError(ctx.failure(), ctx.statusCode());
-        if (error.status() >= 500) log.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+        // one line per failure; the stack trace only at debug (a client can provoke these at will)
+        if (error.status() >= 500) {
+            log.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(), String.valueOf(ctx.failure()));
+            log.debug("stack trace", ctx.failure());
+        }
         send(ctx, error);
     }
 
@@ -26,6 +30,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
             ctx.response().reset();
             return;
         }
+        if (error.status() == 429 || error.status() == 503) ctx.response().putHeader("retry-after", "1");
         ctx.response().setStatusCode(error.status())
                 .putHeader("content-type", "application/json")
                 .end(error.toJson().encode());
@@ -33,7 +38,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
 
     public static ApiError toApiError(Throwable failure, int status) {
         if (failure instanceof ApiError api) return api;
-        if (failure instanceof DecodeException) return ApiError.badRequest("invalid_json", "The body is not valid JSON: " + failure.getMessage());
+        if (failure instanceof DecodeException) return ApiError.badRequest("invalid_json", "The body is not valid JSON" + where(failure.getMessage()) + ".");
         if (failure instanceof IllegalArgumentException) return ApiError.badRequest("invalid_request", failure.getMessage());
         if (failure != null && failure.getCause() instanceof ApiError api) return api;
         return switch (status) {
@@ -42,8 +47,13 @@ public final class ErrorHandler implements Handler<RoutingContext> {
             case 405 -> new ApiError(405, "invalid_request_error", "method_not_allowed", "Method not allowed on this endpoint.", null);
             case 413 -> ApiError.tooLarge("The body is larger than the limit; raise GATEWAY_MAX_BODY_MB if you need more.");
             case 415 -> ApiError.unsupportedMedia("Unsupported content type.");
-            default -> ApiError.internal("Internal error" + (failure == null ? "" : ": " + failure.getClass().getSimpleName())
-                    + ". The gateway log has the details.");
+            default -> ApiError.internal("Internal error. The gateway log has the details.");
         };
+    }
+
+    /** Jackson's message names its internal settings and echoes the input; keep only the position. */
+    private static String where(String message) {
+        var m = java.util.regex.Pattern.compile("line: (\\d+), column: (\\d+)").matcher(String.valueOf(message));
+        return m.find() ? " (line " + m.group(1) + ", column " + m.group(2) + ")" : "";
     }
 }

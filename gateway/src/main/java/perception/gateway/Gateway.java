@@ -54,6 +54,7 @@ public final class Gateway {
      */
     public static Future<Gateway> start(GatewayConfig config) {
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        boundLabels(meters);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
         MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
@@ -92,6 +93,18 @@ public final class Gateway {
                     started.complete(gateway);
                 });
         return Future.fromCompletionStage(started);
+    }
+
+    /**
+     * Metric series must not grow with what clients send: an unknown HTTP method is counted as
+     * OTHER, and Vert.x's own active-requests gauge (which counts WebSocket upgrades and goes
+     * negative after aborted uploads) is replaced by perception_http_active_requests.
+     */
+    private static void boundLabels(PrometheusMeterRegistry meters) {
+        java.util.Set<String> methods = java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT");
+        meters.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.replaceTagValues("method",
+                m -> methods.contains(m) ? m : "OTHER"));
+        meters.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.denyNameStartsWith("vertx.http.server.active.requests"));
     }
 
     public int port() {

@@ -60,9 +60,36 @@ public final class GatewayConfig {
             new Setting("inference_threads", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())),
                     "worker threads per inference pool"),
             new Setting("shutdown_timeout_s", "10", "on SIGTERM, how long in-flight work may drain"),
+            // ---- limits, timeouts, keys and TLS against hostile traffic (issue #12); see LIMITS below ----
+            new Setting("header_timeout_s", "10", "a new connection must send its request headers within this many seconds"),
+            new Setting("body_timeout_s", "120", "a request body must arrive in full within this many seconds (then the connection is closed)"),
+            new Setting("idle_timeout_s", "300", "close a connection that sends nothing for this long (WebSockets are pinged every third of it; live clients answer)"),
+            new Setting("ws_max_frame_kb", "1024", "largest WebSocket frame, in KB (larger: close 1009)"),
+            new Setting("ws_max_message_mb", "16", "largest WebSocket message, in MB (larger: close 1009)"),
+            new Setting("ws_max_queued_kb", "1024", "output queued for one slow WebSocket client, in KB, before the gateway stops reading from it"),
+            new Setting("slow_consumer_s", "30", "close (1008) a WebSocket whose client reads none of its queued output for this long"),
+            new Setting("max_audio_seconds", "1800", "longest audio file accepted for transcription (checked before decoding WAV)"),
+            new Setting("stream_max_message_seconds", "10", "most audio in one /v1/audio/stream message (more: close 1009)"),
+            new Setting("stream_max_session_seconds", "3600", "most audio in one /v1/audio/stream session (more: close 1008)"),
+            new Setting("pool_queue", "32", "jobs waiting per inference pool; beyond it new work gets 503 with Retry-After"),
+            new Setting("key_rps", "50", "requests per second per API key (more: 429 with Retry-After)"),
+            new Setting("key_max_sessions", "16", "WebSocket sessions open at once per API key (more: 429)"),
+            new Setting("api_keys", null, "API keys (comma list) clients send as Authorization: Bearer KEY; none set = no authentication"),
+            new Setting("api_keys_file", null, "file with one API key per line (added to api_keys)"),
+            new Setting("open_paths", "/health,/ready", "paths answered without a key when keys are set (add /metrics for an open scrape)"),
+            new Setting("allow_open_bind", "false", "true to start on a non-loopback host without API keys (anyone who can reach the port can use it)"),
+            new Setting("tls_cert", null, "PEM certificate (chain) file: serve https:// and wss://, HTTP/2 via ALPN where clients ask"),
+            new Setting("tls_key", null, "PEM private key file for tls_cert"),
+            new Setting("allowed_origins", null, "web pages (origins, comma list, * for any) that may call the gateway besides its own and localhost's"),
+            new Setting("realtime_max_item_kb", "1024", "largest realtime conversation item (text and images as JSON), in KB; larger items are refused"),
             new Setting("log_level", "info", "trace | debug | info | warn | error"),
             new Setting("wyoming_port", null, "Wyoming (Home Assistant voice) TCP port; unset = off, 0 = any free port"),
             new Setting("wyoming_host", null, "interface the Wyoming server listens on (default: host)"));
+
+    /** The settings of the limits block above, each a whole number above 0, read with {@link #limit}. */
+    static final List<String> LIMITS = List.of("header_timeout_s", "body_timeout_s", "idle_timeout_s", "ws_max_frame_kb",
+            "ws_max_message_mb", "ws_max_queued_kb", "slow_consumer_s", "max_audio_seconds", "stream_max_message_seconds",
+            "stream_max_session_seconds", "pool_queue", "realtime_max_item_kb", "key_rps", "key_max_sessions");
 
     private static final Map<String, Setting> BY_KEY = SETTINGS.stream()
             .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
@@ -187,6 +214,20 @@ public final class GatewayConfig {
         positive("max_image_megapixels");
         positive("inference_threads");
         positive("shutdown_timeout_s");
+        LIMITS.forEach(this::positive);
+        bool("allow_open_bind");
+        if ((raw("tls_cert") == null) != (raw("tls_key") == null)) {
+            throw new ConfigException("TLS needs both tls_cert and tls_key (PEM files): set GATEWAY_TLS_CERT and GATEWAY_TLS_KEY, or neither");
+        }
+        for (String k : List.of("tls_cert", "tls_key")) {
+            if (raw(k) != null && !Files.isReadable(Path.of(raw(k)))) {
+                throw new ConfigException(k + " file " + raw(k) + " cannot be read: fix " + BY_KEY.get(k).env() + " or " + BY_KEY.get(k).flag());
+            }
+        }
+        if (apiKeys().isEmpty() && !loopback(host()) && !bool("allow_open_bind")) {
+            throw new ConfigException("host " + host() + " is reachable beyond this machine but no API keys are set: set GATEWAY_API_KEYS"
+                    + " (or GATEWAY_API_KEYS_FILE), or --allow-open-bind true to serve anyone who can reach the port");
+        }
         if ("remote".equals(llmBackend()) && llmUrl() == null) {
             throw new ConfigException("llm_backend is remote but llm_url is not set: set GATEWAY_LLM_URL (e.g. http://localhost:11434/v1)");
         }
@@ -237,6 +278,31 @@ public final class GatewayConfig {
     public String get(String key) {
         known(key, "get()");
         return raw(key);
+    }
+
+    /** The API keys from api_keys and api_keys_file (blank lines and # comments skipped); empty = no authentication. */
+    public Set<String> apiKeys() {
+        Set<String> keys = new java.util.LinkedHashSet<>();
+        if (raw("api_keys") != null) Arrays.stream(raw("api_keys").split(",")).map(String::trim).filter(k -> !k.isEmpty()).forEach(keys::add);
+        if (raw("api_keys_file") != null) {
+            try {
+                Files.readAllLines(Path.of(raw("api_keys_file"))).stream().map(String::trim)
+                        .filter(k -> !k.isEmpty() && !k.startsWith("#")).forEach(keys::add);
+            } catch (IOException e) {
+                throw new ConfigException("api_keys_file " + raw("api_keys_file") + " cannot be read (" + e.getMessage() + "): fix GATEWAY_API_KEYS_FILE or --api-keys-file");
+            }
+        }
+        return keys;
+    }
+
+    private static boolean loopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
+
+    /** One of the {@link #LIMITS} settings (validated above 0 at load). */
+    public long limit(String key) {
+        if (!LIMITS.contains(key)) throw new IllegalArgumentException(key + " is not a limit setting");
+        return positive(key);
     }
 
     public String host() {
@@ -351,6 +417,7 @@ public final class GatewayConfig {
     public Map<String, String> describe() {
         Map<String, String> d = new LinkedHashMap<>(values);
         if (d.containsKey("llm_api_key")) d.put("llm_api_key", "***");
+        if (d.containsKey("api_keys")) d.put("api_keys", "***");
         return d;
     }
 

@@ -18,6 +18,7 @@ public final class GatewayContext {
     private final ModelRegistry models;
     private final MeterRegistry meters;
     private final Map<String, WorkerExecutor> pools = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> pending = new ConcurrentHashMap<>();
 
     public GatewayContext(Vertx vertx, GatewayConfig config, ModelRegistry models, MeterRegistry meters) {
         this.vertx = vertx;
@@ -48,6 +49,29 @@ public final class GatewayContext {
      */
     public WorkerExecutor pool(String name) {
         return pools.computeIfAbsent(name, n -> vertx.createSharedWorkerExecutor(n, config.inferenceThreads(), 10, java.util.concurrent.TimeUnit.MINUTES));
+    }
+
+    /**
+     * Runs work on the named pool, counted as pending until it finishes, so that {@link #overloaded}
+     * can refuse new work instead of letting the queue grow without bound.
+     */
+    public <T> io.vertx.core.Future<T> run(String name, java.util.concurrent.Callable<T> work) {
+        var n = pending.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicInteger());
+        n.incrementAndGet();
+        return pool(name).executeBlocking(work, false).andThen(r -> n.decrementAndGet());
+    }
+
+    /**
+     * A 503 (sent with Retry-After) when the pool already holds more than pool_queue jobs beyond
+     * its threads; null when new work may be queued. Checked when a request or session starts, not
+     * for each slice of work already admitted.
+     */
+    public perception.gateway.ApiError overloaded(String name) {
+        var n = pending.get(name);
+        long limit = config.inferenceThreads() + config.limit("pool_queue");
+        if (n == null || n.get() < limit) return null;
+        return ApiError.unavailable("busy", "the " + name + " workers are busy (" + n.get()
+                + " jobs pending): retry after a second; an operator can raise pool_queue or inference_threads");
     }
 
     /** Per-model inference timer, exported as perception_inference_seconds{model=...}. */

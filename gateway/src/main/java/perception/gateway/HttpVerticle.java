@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,14 +28,36 @@ final class HttpVerticle extends VerticleBase {
     public Future<?> start() {
         var router = Routes.create(context, meters, () -> draining);
         GatewayConfig config = context.config();
-        server = vertx.createHttpServer(new HttpServerOptions()
+        HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())
                 .setPort(config.port())
                 .setCompressionSupported(true)
-                .setMaxWebSocketFrameSize(1 << 20)
-                .setMaxWebSocketMessageSize(16 << 20));
-        return server.requestHandler(router).listen()
-                .onSuccess(s -> log.info("listening on http://{}:{}", config.host(), s.actualPort()));
+                // no cleartext HTTP/2 sniffing: it buffers the first bytes before a connection exists,
+                // which a client trickling its headers would use to dodge the header timeout
+                .setHttp2ClearTextEnabled(false)
+                // browsers offer "realtime" next to openai-insecure-api-key.KEY (see ApiKeys); the reply must pick one
+                .setWebSocketSubProtocols(java.util.List.of("realtime"))
+                // read idle: our own pings make live WebSocket clients answer, so only dead peers time out
+                .setReadIdleTimeout((int) config.limit("idle_timeout_s"))
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setMaxWebSocketFrameSize((int) Math.min(Integer.MAX_VALUE, config.limit("ws_max_frame_kb") * 1024))
+                .setMaxWebSocketMessageSize((int) Math.min(Integer.MAX_VALUE, config.limit("ws_max_message_mb") << 20));
+        boolean tls = config.get("tls_cert") != null;
+        if (tls) {
+            // TLS with ALPN: clients that ask get HTTP/2, the rest (and every WebSocket) HTTP/1.1
+            options.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(config.get("tls_cert")).setKeyPath(config.get("tls_key")));
+        }
+        server = vertx.createHttpServer(options);
+        HeaderTimeout headers = new HeaderTimeout(vertx, config.limit("header_timeout_s") * 1000);
+        return server.connectionHandler(headers::opened)
+                .invalidRequestHandler(ServerErrors::invalidRequest)
+                .requestHandler(req -> {
+                    headers.arrived(req.connection());
+                    router.handle(req);
+                })
+                .listen()
+                .onSuccess(s -> log.info("listening on {}://{}:{}", tls ? "https" : "http", config.host(), s.actualPort()));
     }
 
     int actualPort() {

@@ -52,7 +52,7 @@ public final class Main {
         for (ModelRegistry.Entry e : gateway.context().models().entries()) {
             System.out.printf("  %-18s %-20s %6d ms  %s%n", e.id(), e.task(), e.loadMillis(), e.detail() == null ? "" : e.detail());
         }
-        System.out.printf("Open http://%s:%d in a browser; API list in README.md.%n%n", host, gateway.port());
+        System.out.printf("Open %s://%s:%d in a browser; API list in README.md.%n%n", config.get("tls_cert") != null ? "https" : "http", host, gateway.port());
     }
 
     static String help() {

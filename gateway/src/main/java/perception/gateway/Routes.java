@@ -29,6 +29,12 @@ public final class Routes {
     public static Router create(GatewayContext context, PrometheusMeterRegistry meters, BooleanSupplier draining) {
         Router router = Router.router(context.vertx());
         router.route().handler(Routes::logRequest);
+        router.route().handler(new RequestLimits(context));
+        router.route().handler(new Origins(context.config().get("allowed_origins")));
+        router.route().handler(new ApiKeys(context.config()));
+        // JSON endpoints take JSON only: a text/plain POST is a "simple" cross-site request with no preflight
+        router.post("/v1/audio/speech").handler(Routes::requireJson);
+        router.post("/v1/chat/completions").handler(Routes::requireJson);
         // Bodies are read (and limited) only where a route takes one; uploads go to temp files
         // that are deleted when the request ends, whatever happened.
         router.post().handler(BodyHandler.create()
@@ -36,8 +42,18 @@ public final class Routes {
                 .setUploadsDirectory(System.getProperty("java.io.tmpdir") + "/perception-uploads")
                 .setDeleteUploadedFilesOnEnd(true)
                 .setHandleFileUploads(true));
+        router.post().handler(ctx -> ctx.put(RequestLimits.BODY_READ, true).next());
+        // the socket paths answer a plain GET in the error shape (Vert.x's own refusal has a text body)
+        for (String socket : java.util.List.of("/v1/audio/stream", "/v1/realtime", "/v1/video")) {
+            router.get(socket).handler(ctx -> {
+                if (RequestLimits.isUpgrade(ctx.request())) ctx.next();
+                else ErrorHandler.send(ctx, ApiError.badRequest("websocket_required", "GET " + socket
+                        + " is a WebSocket: connect with a WebSocket client (ws:// or wss://, Upgrade: websocket)."));
+            });
+        }
 
         router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+        router.head("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end());
         router.get("/ready").handler(ctx -> ready(ctx, context.models(), draining.getAsBoolean()));
         router.get("/metrics").handler(PrometheusScrapingHandler.create(meters));
         router.get("/v1/models").handler(ctx -> models(ctx, context.models()));
@@ -52,6 +68,15 @@ public final class Routes {
                 ApiError.notFound("No route for " + ctx.request().method() + " " + ctx.request().path() + ". See README.md for the API list.")));
         router.route().failureHandler(new ErrorHandler());
         return router;
+    }
+
+    private static void requireJson(RoutingContext ctx) {
+        String type = String.valueOf(ctx.request().getHeader("content-type")).toLowerCase(java.util.Locale.ROOT);
+        if (type.startsWith("application/json") || type.matches("application/[a-z0-9.+-]*\\+json.*")) {
+            ctx.next();
+        } else {
+            ErrorHandler.send(ctx, ApiError.unsupportedMedia("Send the body as JSON with the header Content-Type: application/json."));
+        }
     }
 
     public static void json(RoutingContext ctx, int status, Object body) {

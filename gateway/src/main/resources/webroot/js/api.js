@@ -6,6 +6,33 @@ export function socketUrl(path) {
   return `${scheme}//${location.host}${path}`;
 }
 
+const KEY_STORE = 'perception.apiKey';
+
+/**
+ * The gateway's API key, when it wants one: opened as /?key=KEY the page keeps it in this browser
+ * (and drops it from the address bar); null when none was given.
+ */
+export function apiKey() {
+  try {
+    const params = new URLSearchParams(location.search);
+    if (params.get('key')) {
+      localStorage.setItem(KEY_STORE, params.get('key'));
+      params.delete('key');
+      const rest = params.toString();
+      history.replaceState(null, '', location.pathname + (rest ? `?${rest}` : '') + location.hash);
+    }
+    return localStorage.getItem(KEY_STORE);
+  } catch {
+    return null; // storage disabled: the gateway then needs no key, or says so
+  }
+}
+
+/** WebSocket subprotocols carrying the key (browsers cannot set Authorization on a socket), as OpenAI's browser clients do. */
+export function socketProtocols() {
+  const key = apiKey();
+  return key ? ['realtime', `openai-insecure-api-key.${key}`] : undefined;
+}
+
 /** An error a person can act on: `message` says what happened and what to do. */
 export class GatewayError extends Error {
   constructor(message, { status = 0, code = null, type = null } = {}) {
@@ -20,7 +47,9 @@ export class GatewayError extends Error {
 export async function request(path, options = {}) {
   let response;
   try {
-    response = await fetch(path, options);
+    const key = apiKey();
+    const headers = key ? { ...(options.headers || {}), Authorization: `Bearer ${key}` } : options.headers;
+    response = await fetch(path, { ...options, headers });
   } catch (e) {
     throw new GatewayError(`Cannot reach the gateway at ${location.origin} (${e.message}). Is it running?`, { code: 'unreachable' });
   }

@@ -1,7 +1,7 @@
 // Client of /v1/realtime (OpenAI Realtime API events, GA names). Server events are re-dispatched by
 // type: client.on('response.output_audio.delta', e => …); '*' gets every event.
 
-import { socketUrl, explainSocketFailure } from './api.js';
+import { socketUrl, socketProtocols, explainSocketFailure } from './api.js';
 import { bytesToBase64 } from './audio/base64.js';
 
 export const REALTIME_PATH = '/v1/realtime';
@@ -29,7 +29,7 @@ export class RealtimeClient {
     if (this.open) return Promise.resolve();
     if (this.opening) return this.opening;
     this.opening = new Promise((resolve, reject) => {
-      const socket = new WebSocket(socketUrl(REALTIME_PATH));
+      const socket = new WebSocket(socketUrl(REALTIME_PATH), socketProtocols());
       let opened = false;
       socket.onopen = () => { opened = true; this.socket = socket; resolve(); };
       socket.onmessage = e => this.dispatch(e.data);

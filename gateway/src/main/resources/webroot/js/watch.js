@@ -2,7 +2,7 @@
 // frame.analysis is drawn over the picture, scene.changed events go to the log, and the session id is
 // offered to the Talk view so the voice assistant can see what the camera sees.
 
-import { socketUrl, explainSocketFailure } from './api.js';
+import { socketUrl, socketProtocols, explainSocketFailure } from './api.js';
 import { notify, clearNotice, mediaErrorMessage } from './notice.js';
 import { drawBoxes, describeItems } from './overlay.js';
 import { emit } from './events.js';
@@ -76,7 +76,7 @@ export function setupWatch() {
 
   function connect() {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(socketUrl(VIDEO_PATH));
+      const ws = new WebSocket(socketUrl(VIDEO_PATH), socketProtocols());
       ws.binaryType = 'arraybuffer';
       let opened = false;
       ws.onopen = () => { opened = true; socket = ws; resolve(); };

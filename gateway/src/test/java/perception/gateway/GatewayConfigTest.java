@@ -28,7 +28,7 @@ class GatewayConfigTest {
     @Test
     void fileThenEnvironmentThenFlagsEachOverrideTheOneBefore() throws Exception {
         Path yaml = dir.resolve("gateway.yaml");
-        Files.writeString(yaml, "port: 9001\nhost: 0.0.0.0\nmax_body_mb: 5\nanalyzers: [objects, faces]\n");
+        Files.writeString(yaml, "port: 9001\nhost: 0.0.0.0\nallow_open_bind: true\nmax_body_mb: 5\nanalyzers: [objects, faces]\n");
         Map<String, String> env = Map.of("GATEWAY_CONFIG", yaml.toString(), "GATEWAY_PORT", "9002", "GATEWAY_MAX_BODY_MB", "7");
         GatewayConfig c = GatewayConfig.load(new String[] {"--port", "9003"}, env);
         assertEquals(9003, c.port(), "flag beats env");

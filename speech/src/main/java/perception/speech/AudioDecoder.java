@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AudioDecoder {
     private static final Logger log = LoggerFactory.getLogger(AudioDecoder.class);
-    /** A decoded file longer than this is refused (memory: 1 h at 48 kHz is 690 MB of floats). */
-    private static final double MAX_SECONDS = 3 * 3600;
+    /** By default a decoded file longer than this is refused (memory: 1 h at 48 kHz is 690 MB of floats). */
+    private static final double DEFAULT_MAX_SECONDS = 3 * 3600;
 
     static {
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
@@ -31,13 +31,20 @@ public final class AudioDecoder {
     }
 
     private final Path tempDir;
+    private final double maxSeconds;
 
     public AudioDecoder() {
         this(Path.of(System.getProperty("java.io.tmpdir")));
     }
 
     public AudioDecoder(Path tempDir) {
+        this(tempDir, DEFAULT_MAX_SECONDS);
+    }
+
+    /** Refuses audio longer than maxSeconds: WAV before a sample is decoded, other formats as soon as the decoder passes it. */
+    public AudioDecoder(Path tempDir, double maxSeconds) {
         this.tempDir = tempDir;
+        this.maxSeconds = maxSeconds;
     }
 
     /** Decodes and resamples to 16 kHz mono. */
@@ -48,7 +55,7 @@ public final class AudioDecoder {
     /** Decodes to mono at the file's own rate. */
     public Audio decode(byte[] bytes) {
         if (bytes == null || bytes.length == 0) throw new AudioFormatException("the audio file is empty (0 bytes)");
-        if (WavReader.looksLikeWav(bytes)) return WavReader.read(bytes);
+        if (WavReader.looksLikeWav(bytes)) return WavReader.read(bytes, maxSeconds);
         if (bytes.length < 32) throw new AudioFormatException("the file is too short to be audio (" + bytes.length + " bytes)");
         Path tmp = null;
         try {
@@ -57,7 +64,7 @@ public final class AudioDecoder {
             Files.write(tmp, bytes);
             return decodeWithFfmpeg(tmp);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot write a temp file in " + tempDir + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot write a temp file for decoding: " + e.getMessage(), e);
         } finally {
             if (tmp != null) {
                 try {
@@ -83,18 +90,23 @@ public final class AudioDecoder {
             int rate = grabber.getSampleRate();
             if (rate <= 0) throw new AudioFormatException("the audio stream has no sample rate (unsupported codec?)");
             FloatArray out = new FloatArray(rate * 10);
-            long limit = (long) (MAX_SECONDS * rate);
+            long limit = (long) (maxSeconds * rate);
             Frame frame;
             while ((frame = grabFrame(grabber)) != null) {
                 if (frame.samples == null) continue;
                 appendMono(frame, out);
-                if (out.size > limit) throw new AudioFormatException("the audio is longer than " + (int) (MAX_SECONDS / 3600) + " hours");
+                if (out.size > limit) throw tooLong(maxSeconds);
             }
             if (out.size == 0) throw new AudioFormatException("the file contains no audio samples (truncated?)");
             return new Audio(out.toArray(), rate);
         } catch (FrameGrabber.Exception e) {
             throw new AudioFormatException("could not close the decoder: " + firstLine(e), e);
         }
+    }
+
+    static AudioFormatException tooLong(double maxSeconds) {
+        return new AudioFormatException("the audio is longer than the limit of " + Math.round(maxSeconds)
+                + " s (setting max_audio_seconds): split the recording");
     }
 
     private static Frame grabFrame(FFmpegFrameGrabber grabber) {

@@ -69,13 +69,25 @@ public final class FreeTtsSynthesizer implements Synthesizer {
         try {
             voice.setRate((float) (NORMAL_RATE * speed));
             voice.setAudioPlayer(player);
-            voice.speak(text);
+            voice.speak(boundedTokens(text));
             if (player.failure != null) throw player.failure;
             return player.total;
         } finally {
             voices.add(voice);
         }
     }
+
+    /**
+     * FreeTTS expands a token recursively (letters, digits and their mixes, a piece at a time), so
+     * one long token such as "a1" repeated 2048 times overflows the thread's stack. No word is that
+     * long: a run of more than {@link #MAX_TOKEN} non-space characters is broken with spaces.
+     */
+    static String boundedTokens(String text) {
+        return LONG_TOKEN.matcher(text).replaceAll("$1 ");
+    }
+
+    static final int MAX_TOKEN = 32;
+    private static final java.util.regex.Pattern LONG_TOKEN = java.util.regex.Pattern.compile("(\\S{" + MAX_TOKEN + "})(?=\\S)");
 
     @Override
     public void close() {

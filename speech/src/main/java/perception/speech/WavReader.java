@@ -22,6 +22,11 @@ final class WavReader {
     }
 
     static Audio read(byte[] bytes) {
+        return read(bytes, Double.MAX_VALUE);
+    }
+
+    /** Reads the file, refusing (before decoding a sample) one whose data chunk lasts longer than maxSeconds. */
+    static Audio read(byte[] bytes, double maxSeconds) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         b.position(12);
         int format = -1, channels = 0, rate = 0, bits = 0, blockAlign = 0;
@@ -47,7 +52,7 @@ final class WavReader {
                 if (format < 0) throw new AudioFormatException("WAV data chunk comes before the fmt chunk");
                 long available = b.remaining();
                 long length = size == 0 || size == 0xFFFFFFFFL || size > available ? available : size;
-                return decode(bytes, b.position(), (int) length, format, channels, rate, bits, blockAlign);
+                return decode(bytes, b.position(), (int) length, format, channels, rate, bits, blockAlign, maxSeconds);
             } else {
                 if (size > b.remaining()) break;
                 b.position((int) (b.position() + size + ((size & 1) == 1 && b.remaining() > size ? 1 : 0)));
@@ -56,7 +61,7 @@ final class WavReader {
         throw new AudioFormatException("WAV file has no data chunk (truncated?)");
     }
 
-    private static Audio decode(byte[] bytes, int offset, int length, int format, int channels, int rate, int bits, int blockAlign) {
+    private static Audio decode(byte[] bytes, int offset, int length, int format, int channels, int rate, int bits, int blockAlign, double maxSeconds) {
         if (channels <= 0 || channels > 64) throw new AudioFormatException("WAV has " + channels + " channels; expected 1 to 64");
         if (rate < 1000 || rate > 768_000) throw new AudioFormatException("WAV sample rate " + rate + " Hz is out of range (1000 to 768000)");
         boolean ok = format == PCM && (bits == 8 || bits == 16 || bits == 24 || bits == 32)
@@ -66,6 +71,7 @@ final class WavReader {
         int bytesPerSample = bits / 8;
         int frameBytes = Math.max(blockAlign, bytesPerSample * channels);
         int frames = length / frameBytes;
+        if (frames / (double) rate > maxSeconds) throw AudioDecoder.tooLong(maxSeconds);
         ByteBuffer b = ByteBuffer.wrap(bytes, offset, length).order(ByteOrder.LITTLE_ENDIAN);
         float[] mono = new float[frames];
         for (int f = 0; f < frames; f++) {

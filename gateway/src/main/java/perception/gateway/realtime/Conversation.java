@@ -16,10 +16,17 @@ final class Conversation {
     }
 
     private final int maxItems;
+    /** Largest item kept, in characters of its JSON (text and base64 images): history memory stays bounded. */
+    private long maxItemChars = Long.MAX_VALUE;
     private final Deque<Item> items = new ArrayDeque<>();
 
     Conversation(int maxItems) {
         this.maxItems = maxItems;
+    }
+
+    Conversation maxItemChars(long chars) {
+        this.maxItemChars = chars;
+        return this;
     }
 
     String lastId() {
@@ -82,6 +89,11 @@ final class Conversation {
             }
         }
         String id = item.getValue("id") instanceof String s && !s.isBlank() ? s : RealtimeEvents.id("item");
+        long size = parts.encode().length();
+        if (size > maxItemChars) {
+            throw new IllegalArgumentException("the item is " + size / 1024 + " KB; the limit is " + maxItemChars / 1024
+                    + " KB (setting realtime_max_item_kb): send smaller images or less text");
+        }
         add(new Item(id, new JsonObject().put("role", role).put("parts", parts)));
         return item.copy().put("id", id).put("object", "realtime.item").put("status", "completed");
     }

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.Bus;
 import perception.gateway.GatewayContext;
+import perception.gateway.SocketGuard;
 import perception.speech.Pcm16;
 import perception.speech.Resampler;
 
@@ -36,9 +37,10 @@ final class RealtimeSession {
 
     private final GatewayContext context;
     private final ServerWebSocket ws;
+    private final SocketGuard guard;
     private final String sessionId = RealtimeEvents.id("sess");
     private SessionConfig config = new SessionConfig();
-    private final Conversation conversation = new Conversation(MAX_HISTORY_ITEMS);
+    private final Conversation conversation;
     private final RealtimeMetrics metrics;
 
     private String turns;                 // bus address of the turn-detection session
@@ -57,6 +59,8 @@ final class RealtimeSession {
     RealtimeSession(GatewayContext context, ServerWebSocket ws) {
         this.context = context;
         this.ws = ws;
+        this.guard = SocketGuard.attach(context, ws);
+        this.conversation = new Conversation(MAX_HISTORY_ITEMS).maxItemChars(context.config().limit("realtime_max_item_kb") * 1024);
         this.metrics = RealtimeMetrics.of(context.meters());
     }
 
@@ -64,7 +68,6 @@ final class RealtimeSession {
         ws.textMessageHandler(this::onText);
         ws.binaryMessageHandler(b -> send(RealtimeEvents.error("binary_not_supported",
                 "binary frames are not part of the Realtime protocol: send input_audio_buffer.append with base64 audio", null)));
-        ws.exceptionHandler(e -> log.debug("realtime socket error: {}", e.toString()));
         ws.closeHandler(v -> close());
         send(RealtimeEvents.event("session.created").put("session", config.toJson(sessionId)));
     }
@@ -80,7 +83,7 @@ final class RealtimeSession {
             send(RealtimeEvents.error("invalid_json", "events must be JSON objects with a \"type\"", null));
             return;
         }
-        String eventId = event.getValue("event_id") instanceof String s ? s : null;
+        String eventId = event.getValue("event_id") instanceof String s ? SocketGuard.clip(s) : null;
         if (!(event.getValue("type") instanceof String type)) {
             send(RealtimeEvents.error("missing_type", "the event has no \"type\"", eventId));
             return;
@@ -94,7 +97,7 @@ final class RealtimeSession {
                 case "conversation.item.create" -> itemCreate(event);
                 case "response.create" -> responseCreate(event, eventId);
                 case "response.cancel" -> responseCancel(eventId);
-                default -> send(RealtimeEvents.error("unknown_event", "unknown event type '" + type + "'", eventId));
+                default -> send(RealtimeEvents.error("unknown_event", "unknown event type '" + SocketGuard.clip(type) + "'", eventId));
             }
         } catch (IllegalArgumentException e) {
             send(RealtimeEvents.error("invalid_value", e.getMessage(), eventId));
@@ -318,16 +321,17 @@ final class RealtimeSession {
     }
 
     boolean writeQueueFull() {
-        return ws.writeQueueFull();
+        return guard.writeQueueFull();
     }
 
     void onDrain(Runnable r) {
-        ws.drainHandler(v -> r.run());
+        guard.onDrain(r);
     }
 
     void send(JsonObject event) {
         if (closed || ws.isClosed()) return;
         ws.writeTextMessage(event.encode());
+        guard.wrote();
     }
 
     private void close() {

@@ -83,7 +83,7 @@ public final class SpeechVerticle extends VerticleBase {
     public Future<?> start() {
         if (!context.config().speechEnabled()) return Future.succeededFuture();
         Path dir = context.config().modelsDir();
-        decoder = new AudioDecoder(Path.of(System.getProperty("java.io.tmpdir"), "perception-decode"));
+        decoder = new AudioDecoder(Path.of(System.getProperty("java.io.tmpdir"), "perception-decode"), context.config().limit("max_audio_seconds"));
         int voices = Math.max(1, Math.min(4, context.config().inferenceThreads()));
         return Future.all(
                 ModelLoader.load(context, "vosk-en", "speech-recognition", dir.resolve("vosk-en"),
@@ -118,11 +118,57 @@ public final class SpeechVerticle extends VerticleBase {
     }
 
     private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
-        return context.pool("speech").executeBlocking(work, false);
+        return context.run("speech", work);
     }
+
+    /** Fails the message with 503 when the speech pool is already full; true if it did. */
+    private boolean refuseIfBusy(Message<?> msg) {
+        var busy = context.overloaded("speech");
+        if (busy == null) return false;
+        msg.fail(busy.status(), busy.getMessage());
+        return true;
+    }
+
+    /**
+     * Audio is fed to the recogniser in slices of at most {@link #SLICE_BYTES}, each its own job on
+     * the pool, so one long message never holds a worker for long: other sessions' and requests'
+     * jobs run between the slices.
+     */
+    static <T> Future<List<T>> inSlices(byte[] bytes, java.util.function.Function<byte[], Future<T>> job) {
+        List<T> out = new java.util.ArrayList<>();
+        Future<Void> chain = Future.succeededFuture();
+        int slices = Math.max(1, (bytes.length + SLICE_BYTES - 1) / SLICE_BYTES);
+        for (int i = 0; i < slices; i++) {
+            byte[] slice = java.util.Arrays.copyOfRange(bytes, i * SLICE_BYTES, Math.min(bytes.length, (i + 1) * SLICE_BYTES));
+            chain = chain.compose(v -> job.apply(slice).map(r -> {
+                out.add(r);
+                return null;
+            }));
+        }
+        return chain.map(v -> out);
+    }
+
+    /** One answer for a message fed in slices: the finals heard, joined, or else the last partial. */
+    static Hypothesis merge(List<Hypothesis> hs) {
+        List<perception.speech.Utterance> finals = hs.stream().filter(h -> h instanceof Hypothesis.Final)
+                .map(h -> ((Hypothesis.Final) h).utterance()).filter(u -> !u.isEmpty()).toList();
+        if (finals.isEmpty()) {
+            // only silent finals (or none): an utterance ended if any slice said so
+            return hs.stream().filter(h -> h instanceof Hypothesis.Final).findFirst().orElse(hs.get(hs.size() - 1));
+        }
+        if (finals.size() == 1) return new Hypothesis.Final(finals.get(0));
+        List<perception.speech.Word> words = new java.util.ArrayList<>();
+        finals.forEach(u -> words.addAll(u.words()));
+        return new Hypothesis.Final(new perception.speech.Utterance(
+                String.join(" ", finals.stream().map(perception.speech.Utterance::text).toList()), words));
+    }
+
+    /** 0.5 s of 16 kHz PCM16 (less at higher rates). */
+    static final int SLICE_BYTES = 16000;
 
     private void transcribe(Message<Buffer> msg) {
         boolean words = !"false".equals(msg.headers().get("words"));
+        if (refuseIfBusy(msg)) return;
         byte[] bytes = msg.body().getBytes();
         var timer = context.inferenceTimer("vosk-en");
         blocking(() -> {
@@ -139,6 +185,7 @@ public final class SpeechVerticle extends VerticleBase {
         String stream = req.getString("stream");
         AtomicBoolean cancelled = new AtomicBoolean();
         AtomicInteger chunks = new AtomicInteger();
+        if (refuseIfBusy(msg)) return;
         var timer = context.inferenceTimer("freetts-kevin16");
         blocking(() -> {
             long t0 = System.nanoTime();
@@ -165,6 +212,7 @@ public final class SpeechVerticle extends VerticleBase {
     private void openStream(Message<JsonObject> msg) {
         int rate = msg.body().getInteger("sample_rate", 16000);
         boolean words = msg.body().getBoolean("words", true);
+        if (refuseIfBusy(msg)) return;
         blocking(() -> transcriber.open(rate, words)).onComplete(r -> {
             if (r.failed()) {
                 reply(msg, Future.failedFuture(r.cause()));
@@ -183,7 +231,8 @@ public final class SpeechVerticle extends VerticleBase {
         s.lastUsed = System.currentTimeMillis();
         if (m.body() instanceof Buffer pcm) {
             byte[] bytes = pcm.getBytes();
-            return blocking(() -> SpeechJson.vosk(s.session.feed(bytes))).onComplete(r -> reply(m, r));
+            return inSlices(bytes, slice -> blocking(() -> s.session.feed(slice)))
+                    .map(hs -> SpeechJson.vosk(merge(hs))).onComplete(r -> reply(m, r));
         }
         JsonObject cmd = m.body() instanceof JsonObject j ? j : new JsonObject();
         if (cmd.containsKey("eof")) {
@@ -218,13 +267,17 @@ public final class SpeechVerticle extends VerticleBase {
             return;
         }
         Throwable e = r.cause();
-        if (e instanceof AudioFormatException || e instanceof IllegalArgumentException) {
+        if (e instanceof perception.gateway.ApiError api) {
+            msg.fail(api.status(), api.getMessage());
+        } else if (e instanceof AudioFormatException || e instanceof IllegalArgumentException) {
             msg.fail(400, e.getMessage());
         } else if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("closed")) {
             msg.fail(410, e.getMessage());
         } else {
-            log.error("speech request failed", e);
-            msg.fail(500, e.getClass().getSimpleName() + ": " + e.getMessage());
+            // one line per failure; the stack trace at debug (a client may provoke these at will)
+            log.error("speech request failed: {}", e.toString());
+            log.debug("stack trace", e);
+            msg.fail(500, "speech failed; the gateway log has the details");
         }
     }
 

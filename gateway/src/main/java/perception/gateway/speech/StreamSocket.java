@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.GatewayContext;
+import perception.gateway.SocketGuard;
 
 /**
  * One client of GET /v1/audio/stream, speaking the vosk-server protocol: an optional text frame
@@ -25,26 +26,29 @@ final class StreamSocket {
     private static final Logger log = LoggerFactory.getLogger(StreamSocket.class);
     static final short UNSUPPORTED = 1003;
     static final short INVALID = 1007;
+    static final short TRY_LATER = 1013;
     private static final int MAX_QUEUED = 8;
 
     private final GatewayContext context;
     private final ServerWebSocket ws;
+    private final SocketGuard guard;
     private int sampleRate = 16000;
     private boolean words = true;
     private String session;          // bus address of the recognition session, once opened
     private Future<?> tail = Future.succeededFuture();
     private int queued;
+    private double heardSeconds;
     private boolean done;            // eof answered, error sent or socket closed: ignore the rest
 
     StreamSocket(GatewayContext context, ServerWebSocket ws) {
         this.context = context;
         this.ws = ws;
+        this.guard = SocketGuard.attach(context, ws);
     }
 
     void start() {
         ws.textMessageHandler(text -> enqueue(() -> onText(text)));
         ws.binaryMessageHandler(pcm -> enqueue(() -> onAudio(pcm)));
-        ws.exceptionHandler(e -> log.debug("websocket error: {}", e.toString()));
         ws.closeHandler(v -> {
             done = true;
             enqueue(this::closeSession);
@@ -95,6 +99,19 @@ final class StreamSocket {
     private Future<?> onAudio(Buffer pcm) {
         if (done) return Future.succeededFuture();
         if (pcm.length() % 2 != 0) return fail(INVALID, "odd_pcm", "binary frames must be 16-bit PCM: " + pcm.length() + " bytes is an odd length");
+        // work is bounded in seconds of audio, not only bytes: per message and per session
+        double seconds = pcm.length() / 2.0 / sampleRate;
+        long perMessage = context.config().limit("stream_max_message_seconds");
+        if (seconds > perMessage) {
+            return fail(SocketGuard.TOO_BIG, "audio_too_long", String.format(java.util.Locale.ROOT,
+                    "one message carries %.1f s of audio; the limit is %d s (setting stream_max_message_seconds): send smaller chunks, e.g. 0.1 to 0.5 s", seconds, perMessage));
+        }
+        heardSeconds += seconds;
+        long perSession = context.config().limit("stream_max_session_seconds");
+        if (heardSeconds > perSession) {
+            return fail(SocketGuard.POLICY, "session_too_long", "this session has sent more than " + perSession
+                    + " s of audio (setting stream_max_session_seconds): open a new session");
+        }
         return open().compose(address -> request(address, pcm)).<Void>compose(this::answer, this::busFailure);
     }
 
@@ -125,12 +142,15 @@ final class StreamSocket {
     }
 
     private Future<Void> answer(JsonObject reply) {
-        return done ? Future.<Void>succeededFuture() : ws.writeTextMessage(reply.encode());
+        if (done) return Future.<Void>succeededFuture();
+        Future<Void> written = ws.writeTextMessage(reply.encode());
+        guard.wrote();
+        return written;
     }
 
     private Future<Void> busFailure(Throwable e) {
         var api = TranscriptionRoute.toApiError(e, null);
-        return fail(api.status() == 400 ? INVALID : (short) 1011, api.code(), api.getMessage());
+        return fail(api.status() == 400 ? INVALID : api.status() == 503 ? TRY_LATER : (short) 1011, api.code(), api.getMessage());
     }
 
     /** Sends an error in the gateway's error shape and closes with the given code. */

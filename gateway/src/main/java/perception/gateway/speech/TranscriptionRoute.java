@@ -72,8 +72,10 @@ final class TranscriptionRoute {
                 return ApiError.unavailable("speech_timeout", "speech took too long; try a shorter file");
             }
             if (r.failureCode() == 400) return new ApiError(400, "invalid_request_error", "invalid_audio", r.getMessage(), param);
-            return ApiError.internal("speech failed: " + r.getMessage());
+            if (r.failureCode() == 503) return ApiError.unavailable("busy", r.getMessage());
+            return ApiError.internal("speech failed; the gateway log has the details");
         }
-        return ApiError.internal("speech failed: " + e.getMessage());
+        org.slf4j.LoggerFactory.getLogger(TranscriptionRoute.class).error("speech failed: {}", e.toString());
+        return ApiError.internal("speech failed; the gateway log has the details");
     }
 }

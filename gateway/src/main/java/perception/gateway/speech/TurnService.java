@@ -104,12 +104,12 @@ final class TurnService {
                 m.fail(400, "PCM16 audio must have an even number of bytes");
                 return Future.succeededFuture();
             }
-            return blocking(() -> {
+            return SpeechVerticle.inSlices(bytes, slice -> blocking(() -> {
                 long t0 = System.nanoTime();
-                var events = s.detector.feed(Pcm16.decode(bytes, 0, bytes.length));
+                var events = s.detector.feed(Pcm16.decode(slice, 0, slice.length));
                 timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
-                return toJson(events);
-            }).onComplete(r -> reply(m, r));
+                return events;
+            })).map(lists -> toJson(lists.stream().flatMap(List::stream).toList())).onComplete(r -> reply(m, r));
         }
         JsonObject cmd = m.body() instanceof JsonObject j ? j : new JsonObject();
         if (cmd.containsKey("commit")) return blocking(() -> toJson(List.of(s.detector.commit()))).onComplete(r -> reply(m, r));
@@ -145,7 +145,7 @@ final class TurnService {
     }
 
     private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
-        return context.pool("speech").executeBlocking(work, false);
+        return context.run("speech", work);
     }
 
     private static void reply(Message<?> m, io.vertx.core.AsyncResult<?> r) {

@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.ApiError;
+import perception.gateway.SocketGuard;
 import perception.gateway.Bus;
 import perception.gateway.GatewayConfig;
 import perception.vision.SceneChangeDetector;
@@ -47,11 +48,13 @@ final class VideoSocket {
     private long lastStartNanos;
     private boolean timerSet;
     private boolean closed;
+    private final SocketGuard guard;
 
     private record Pending(long seq, Long clientTimestamp, long receivedNanos, byte[] bytes) {
     }
 
-    VideoSocket(ServerWebSocket ws, Vertx vertx, VideoSessions sessions, Set<String> loaded) {
+    VideoSocket(ServerWebSocket ws, SocketGuard guard, Vertx vertx, VideoSessions sessions, Set<String> loaded) {
+        this.guard = guard;
         this.ws = ws;
         this.vertx = vertx;
         this.sessions = sessions;
@@ -65,7 +68,6 @@ final class VideoSocket {
         sessions.opened(id);
         ws.binaryMessageHandler(this::onFrame);
         ws.textMessageHandler(this::onControl);
-        ws.exceptionHandler(e -> log.debug("video session {}: {}", id, e.toString()));
         ws.closeHandler(v -> {
             closed = true;
             waiting = null;
@@ -101,7 +103,7 @@ final class VideoSocket {
                 if (ts instanceof Number number) nextTimestamp = number.longValue();
                 else error(ApiError.badParam("timestamp", "frame.info needs a numeric timestamp (your clock, e.g. ms)"), null);
             }
-            default -> error(ApiError.badParam("type", "unknown message type '" + type + "': send session.update or frame.info, and frames as binary messages"), null);
+            default -> error(ApiError.badParam("type", "unknown message type '" + SocketGuard.clip(type) + "': send session.update or frame.info, and frames as binary messages"), null);
         }
     }
 
@@ -183,10 +185,8 @@ final class VideoSocket {
     private void send(JsonObject event) {
         if (closed) return;
         ws.writeTextMessage(event.encode());
-        if (ws.writeQueueFull()) { // a client that does not read: stop reading its frames until it catches up
-            ws.pause();
-            ws.drainHandler(v -> ws.resume());
-        }
+        guard.wrote(); // a client that does not read: stop reading its frames until it catches up
+
     }
 
     String id() {

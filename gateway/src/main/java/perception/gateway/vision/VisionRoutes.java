@@ -38,7 +38,7 @@ public final class VisionRoutes {
         router.post("/v1/images/describe").handler(ctx -> describe(ctx, context, loaded));
         router.post("/v1/videos/analyze").handler(ctx -> analyzeVideo(ctx, context, loaded));
         router.get("/v1/video").handler(ctx -> ctx.request().toWebSocket()
-                .onSuccess(ws -> new VideoSocket(ws, context.vertx(), VideoSessions.of(context), loaded).start())
+                .onSuccess(ws -> new VideoSocket(ws, perception.gateway.SocketGuard.attach(context, ws), context.vertx(), VideoSessions.of(context), loaded).start())
                 .onFailure(e -> {
                     if (!ctx.response().ended()) ErrorHandler.send(ctx, ApiError.badRequest("websocket_required",
                             "GET /v1/video is a WebSocket: connect with a WebSocket client (Upgrade: websocket)"));

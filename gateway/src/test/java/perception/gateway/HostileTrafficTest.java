@@ -1,0 +1,445 @@
+package perception.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue #12's defects that need no model, each reproduced the way a hostile client would, over a
+ * real socket: slow headers, an upload cut off before its final boundary, server-level errors,
+ * unbounded metric labels, WebSocket frame and message caps, a client that stops reading, and
+ * oversized realtime history items.
+ */
+class HostileTrafficTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private Gateway start(String... overrides) throws Exception {
+        GatewayConfig config = GatewayConfig.defaults().with("port", "0", "speech", "false", "analyzers", "", "llm_backend", "none");
+        return Gateway.start(config.with(overrides)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private static void stop(Gateway g) throws Exception {
+        g.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private HttpResponse<String> get(Gateway g, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Reads until the server closes the connection; returns what came, or fails after the deadline. */
+    private static String readUntilClosed(Socket s, long deadlineMillis) throws IOException {
+        s.setSoTimeout(500);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        InputStream in = s.getInputStream();
+        byte[] buf = new byte[8192];
+        long end = System.currentTimeMillis() + deadlineMillis;
+        while (System.currentTimeMillis() < end) {
+            try {
+                int n = in.read(buf);
+                if (n < 0) return out.toString(StandardCharsets.ISO_8859_1);
+                out.write(buf, 0, n);
+            } catch (java.net.SocketTimeoutException e) {
+                // still open
+            } catch (java.net.SocketException e) {
+                return out.toString(StandardCharsets.ISO_8859_1); // reset by the server: closed too
+            }
+        }
+        throw new AssertionError("the server kept the connection open for " + deadlineMillis + " ms; got: " + out);
+    }
+
+    private static void assertErrorShape(String body) {
+        JsonObject error = new JsonObject(body).getJsonObject("error");
+        assertTrue(error != null && error.getString("message") != null && error.getString("type") != null && error.getString("code") != null, body);
+    }
+
+    @Test
+    void headersTrickledAByteAtATimeAreCutOff() throws Exception {
+        Gateway g = start("header_timeout_s", "2");
+        try (Socket s = new Socket("127.0.0.1", g.port())) {
+            OutputStream out = s.getOutputStream();
+            long t0 = System.currentTimeMillis();
+            // one byte every 300 ms, never finishing the headers; each byte would reset an idle timer
+            Thread writer = new Thread(() -> {
+                try {
+                    for (byte b : "GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".getBytes()) {
+                        out.write(b);
+                        out.flush();
+                        Thread.sleep(300);
+                    }
+                } catch (Exception e) {
+                    // the server closed: expected
+                }
+            });
+            writer.start();
+            readUntilClosed(s, 20_000);
+            long took = System.currentTimeMillis() - t0;
+            writer.interrupt();
+            assertTrue(took >= 1500, "closed after " + took + " ms, before the 2 s header timeout");
+        } finally {
+            stop(g);
+        }
+    }
+
+    @Test
+    void uploadCutOffBeforeItsFinalBoundaryIsEndedAndItsTempFileDeleted() throws Exception {
+        Gateway g = start("body_timeout_s", "2");
+        Path uploads = Path.of(System.getProperty("java.io.tmpdir"), "perception-uploads");
+        java.util.Set<Path> before = files(uploads);
+        try (Socket s = new Socket("127.0.0.1", g.port())) {
+            String boundary = "----hostile";
+            String part = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n"
+                    + "Content-Type: application/octet-stream\r\n\r\n" + "x".repeat(64 * 1024);
+            String head = "POST /v1/audio/transcriptions HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=" + boundary
+                    + "\r\nContent-Length: 10000000\r\n\r\n";
+            OutputStream out = s.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.write(part.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            // the client now goes silent, holding the connection open, the upload unfinished
+            readUntilClosed(s, 20_000);
+        }
+        try {
+            long end = System.currentTimeMillis() + 10_000;
+            long left;
+            do {
+                java.util.Set<Path> now = files(uploads);
+                now.removeAll(before);
+                left = now.size();
+                if (left > 0) Thread.sleep(100);
+            } while (left > 0 && System.currentTimeMillis() < end);
+            assertEquals(0, left, "temp files left in " + uploads);
+            String metrics = get(g, "/metrics").body();
+            assertTrue(metrics.contains("perception_http_active_requests 1.0"), "only the /metrics request itself is active: " + grep(metrics, "active"));
+        } finally {
+            stop(g);
+        }
+    }
+
+    private static java.util.Set<Path> files(Path dir) throws IOException {
+        try (Stream<Path> files = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
+            return files.collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+        }
+    }
+
+    @Test
+    void aCompleteBodyWithoutTheFinalBoundaryGets400NotAHang() throws Exception {
+        Gateway g = start();
+        Path uploads = Path.of(System.getProperty("java.io.tmpdir"), "perception-uploads");
+        java.util.Set<Path> before = files(uploads);
+        try {
+            String body = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n\r\n" + "x".repeat(5000);
+            var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + "/v1/audio/transcriptions"))
+                    .timeout(java.time.Duration.ofSeconds(20)).header("content-type", "multipart/form-data; boundary=b")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, r.statusCode(), r.body());
+            assertEquals("incomplete_multipart", new JsonObject(r.body()).getJsonObject("error").getString("code"));
+            assertEquals(200, get(g, "/v1/video").statusCode() == 400 ? 200 : 0, "a plain GET of a socket path is a 400");
+            assertErrorShape(get(g, "/v1/video").body());
+            long end = System.currentTimeMillis() + 10_000;
+            java.util.Set<Path> left;
+            do {
+                left = files(uploads);
+                left.removeAll(before);
+                if (!left.isEmpty()) Thread.sleep(100);
+            } while (!left.isEmpty() && System.currentTimeMillis() < end);
+            assertEquals(java.util.Set.of(), left, "the unfinished upload's temp file is deleted");
+        } finally {
+            stop(g);
+        }
+    }
+
+    @Test
+    void serverLevelErrorsAreInTheErrorShapeAndHeadHealthAnswers() throws Exception {
+        Gateway g = start();
+        try {
+            for (String[] c : List.of(
+                    new String[] {"GET /" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", "414"},
+                    new String[] {"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n", "431"},
+                    new String[] {"GET /health HTTP/1.1\r\nHost: x\r\nbad header line\r\n\r\n", "400"})) {
+                try (Socket s = new Socket("127.0.0.1", g.port())) {
+                    s.getOutputStream().write(c[0].getBytes(StandardCharsets.ISO_8859_1));
+                    String reply = readUntilClosed(s, 10_000);
+                    assertTrue(reply.matches("(?s)HTTP/1\\.[01] " + c[1] + " .*"), reply);
+                    assertErrorShape(reply.substring(reply.indexOf("\r\n\r\n") + 4));
+                }
+            }
+            var head = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + "/health"))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, head.statusCode());
+
+            var bad = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + "/v1/audio/speech"))
+                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"input\": tru")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, bad.statusCode(), bad.body());
+            assertErrorShape(bad.body());
+            for (String internal : List.of("Jackson", "JsonReadFeature", "com.fasterxml", "Exception", "/tmp")) {
+                assertFalse(bad.body().contains(internal), "the client sees internals (" + internal + "): " + bad.body());
+            }
+        } finally {
+            stop(g);
+        }
+    }
+
+    @Test
+    void unknownMethodsAddNoMetricSeriesAndUpgradesAreNotActiveRequests() throws Exception {
+        Gateway g = start();
+        try {
+            get(g, "/health");
+            int before = get(g, "/metrics").body().length();
+            for (int i = 0; i < 60; i++) {
+                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + "/health"))
+                        .method("HOSTILE" + i, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            }
+            String metrics = get(g, "/metrics").body();
+            assertFalse(metrics.contains("HOSTILE"), "a method name became a label");
+            assertTrue(metrics.length() < before + 10_000, "metrics grew from " + before + " to " + metrics.length() + " bytes");
+
+            WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + g.port() + "/v1/video"), new WebSocket.Listener() {
+            }).get(10, TimeUnit.SECONDS);
+            metrics = get(g, "/metrics").body();
+            assertFalse(metrics.contains("vertx_http_server_active_requests"), "Vert.x's gauge counts upgrades: " + grep(metrics, "active"));
+            assertTrue(metrics.contains("perception_http_active_requests 1.0"), "the open WebSocket is no active request: " + grep(metrics, "active"));
+            ws.abort();
+        } finally {
+            stop(g);
+        }
+    }
+
+    /** A listener that records the close code and the text messages. */
+    private static final class Recorder implements WebSocket.Listener {
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        final AtomicInteger texts = new AtomicInteger();
+        final StringBuilder last = new StringBuilder();
+        final boolean reading;
+
+        Recorder(boolean reading) {
+            this.reading = reading;
+        }
+
+        @Override
+        public void onOpen(WebSocket ws) {
+            if (reading) ws.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean lastPart) {
+            texts.incrementAndGet();
+            last.setLength(0);
+            last.append(data, 0, Math.min(data.length(), 2000));
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            closed.complete(-1);
+        }
+    }
+
+    private WebSocket open(Gateway g, String path, Recorder r) throws Exception {
+        return http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + g.port() + path), r).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void framesAndMessagesOverTheCapsCloseWith1009OnEverySocket() throws Exception {
+        Gateway g = start("ws_max_frame_kb", "64", "ws_max_message_mb", "1");
+        try {
+            for (String path : List.of("/v1/video", "/v1/realtime", "/v1/audio/stream")) {
+                Recorder frame = new Recorder(true);
+                WebSocket ws = open(g, path, frame);
+                ws.sendBinary(ByteBuffer.allocate(200 * 1024), true);
+                assertEquals(1009, frame.closed.get(20, TimeUnit.SECONDS), path + ": a 200 KB frame over the 64 KB cap");
+
+                Recorder message = new Recorder(true);
+                ws = open(g, path, message);
+                for (int i = 0; i < 24; i++) ws.sendBinary(ByteBuffer.allocate(60 * 1024), i == 23).get(10, TimeUnit.SECONDS);
+                assertEquals(1009, message.closed.get(20, TimeUnit.SECONDS), path + ": a 1.4 MB message in 60 KB frames over the 1 MB cap");
+            }
+        } finally {
+            stop(g);
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingIsNotReadFromAndIsClosed() throws Exception {
+        Gateway g = start("ws_max_queued_kb", "256", "slow_consumer_s", "3");
+        try {
+            Recorder r = new Recorder(false); // never asks for a message: its socket buffers fill up
+            WebSocket ws = open(g, "/v1/video", r);
+            // each update is echoed back in full (about 500 KB): 60 of them would queue 30 MB for a client that does not read
+            String update = new JsonObject().put("type", "session.update").put("prompt", "p".repeat(500 * 1024)).encode();
+            int sent = 0;
+            for (; sent < 60; sent++) {
+                try {
+                    ws.sendText(update, true).get(5, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    break; // the server stopped reading (or closed): sending blocks
+                }
+            }
+            assertTrue(sent < 60, "the server read all 60 updates (30 MB) from a client that reads nothing");
+            ws.request(Long.MAX_VALUE); // now read: the close frame is behind what was queued
+            assertEquals(1008, r.closed.get(60, TimeUnit.SECONDS), "slow consumer closed with 1008");
+            long t0 = System.nanoTime();
+            assertEquals(200, get(g, "/health").statusCode());
+            assertTrue((System.nanoTime() - t0) / 1_000_000 < 1000, "/health stays fast");
+        } finally {
+            stop(g);
+        }
+    }
+
+    @Test
+    void realtimeHistoryItemsHaveASizeCap() throws Exception {
+        Gateway g = start("realtime_max_item_kb", "4");
+        try {
+            Recorder r = new Recorder(true);
+            WebSocket ws = open(g, "/v1/realtime", r);
+            JsonObject item = new JsonObject().put("type", "message").put("role", "user").put("content",
+                    new io.vertx.core.json.JsonArray().add(new JsonObject().put("type", "input_text").put("text", "t".repeat(10_000))));
+            ws.sendText(new JsonObject().put("type", "conversation.item.create").put("item", item).encode(), true).get(10, TimeUnit.SECONDS);
+            long end = System.currentTimeMillis() + 10_000;
+            while (!r.last.toString().contains("\"error\"") && !r.last.toString().contains("conversation.item.created") && System.currentTimeMillis() < end) {
+                Thread.sleep(50);
+            }
+            assertTrue(r.last.toString().contains("realtime_max_item_kb"), "a 10 KB item over the 4 KB cap is refused: " + r.last);
+            ws.abort();
+        } finally {
+            stop(g);
+        }
+    }
+
+    @Test
+    void otherSitesCannotOpenSocketsOrPostAndJsonEndpointsWantJson() throws Exception {
+        Gateway g = start("allowed_origins", "https://app.example");
+        try {
+            String base = "http://127.0.0.1:" + g.port();
+            for (String path : List.of("/v1/video", "/v1/realtime", "/v1/audio/stream")) {
+                var refused = http.newWebSocketBuilder().header("Origin", "https://evil.example")
+                        .buildAsync(URI.create("ws://127.0.0.1:" + g.port() + path), new WebSocket.Listener() {
+                        });
+                var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, () -> refused.get(10, TimeUnit.SECONDS));
+                assertTrue(e.getCause() instanceof java.net.http.WebSocketHandshakeException h && h.getResponse().statusCode() == 403,
+                        path + ": " + e.getCause());
+                for (String ok : List.of(base, "http://localhost:5173", "https://app.example")) {
+                    http.newWebSocketBuilder().header("Origin", ok).buildAsync(URI.create("ws://127.0.0.1:" + g.port() + path),
+                            new WebSocket.Listener() {
+                            }).get(10, TimeUnit.SECONDS).abort();
+                }
+            }
+            var crossSite = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/audio/speech")).header("Origin", "https://evil.example")
+                    .header("content-type", "multipart/form-data; boundary=x").POST(HttpRequest.BodyPublishers.ofString("--x--")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, crossSite.statusCode(), crossSite.body());
+            assertErrorShape(crossSite.body());
+
+            var plain = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/audio/speech")).header("content-type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"input\":\"hi\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, plain.statusCode(), plain.body());
+            assertErrorShape(plain.body());
+            var chat = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions")).header("content-type", "text/plain")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, chat.statusCode(), chat.body());
+
+            var preflight = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions")).header("Origin", "https://app.example")
+                    .header("Access-Control-Request-Method", "POST").method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, preflight.statusCode());
+            assertEquals("https://app.example", preflight.headers().firstValue("access-control-allow-origin").orElse(null));
+        } finally {
+            stop(g);
+        }
+    }
+
+    private HttpResponse<String> get(Gateway g, String path, String key) throws Exception {
+        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + path));
+        if (key != null) b.header("Authorization", "Bearer " + key);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void apiKeysGuardEveryV1RouteAndSocketWithPerKeyLimits() throws Exception {
+        Gateway g = start("api_keys", "key-one,key-two", "key_rps", "5", "key_max_sessions", "1");
+        try {
+            for (String key : new String[] {null, "wrong"}) {
+                var r = get(g, "/v1/models", key);
+                assertEquals(401, r.statusCode(), r.body());
+                assertErrorShape(r.body());
+            }
+            assertEquals(200, get(g, "/v1/models", "key-one").statusCode());
+            assertEquals(200, get(g, "/health", null).statusCode(), "/health is open by default");
+            assertEquals(401, get(g, "/metrics", null).statusCode(), "/metrics wants a key unless open_paths names it");
+
+            String ws = "ws://127.0.0.1:" + g.port() + "/v1/video";
+            var noKey = http.newWebSocketBuilder().buildAsync(URI.create(ws), new WebSocket.Listener() {
+            });
+            var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, () -> noKey.get(10, TimeUnit.SECONDS));
+            assertEquals(401, ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode());
+            WebSocket first = http.newWebSocketBuilder().header("Authorization", "Bearer key-one").buildAsync(URI.create(ws), new WebSocket.Listener() {
+            }).get(10, TimeUnit.SECONDS);
+            var second = http.newWebSocketBuilder().header("Authorization", "Bearer key-one").buildAsync(URI.create(ws), new WebSocket.Listener() {
+            });
+            e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, () -> second.get(10, TimeUnit.SECONDS));
+            assertEquals(429, ((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode(), "key_max_sessions 1");
+            // a browser's way: the key as a subprotocol next to "realtime", which the server picks
+            WebSocket browser = http.newWebSocketBuilder().subprotocols("realtime", "openai-insecure-api-key.key-two")
+                    .buildAsync(URI.create(ws), new WebSocket.Listener() {
+                    }).get(10, TimeUnit.SECONDS);
+            assertEquals("realtime", browser.getSubprotocol());
+            first.abort();
+            browser.abort();
+
+            int limited = 0;
+            for (int i = 0; i < 20; i++) {
+                var r = get(g, "/v1/models", "key-one");
+                if (r.statusCode() == 429) {
+                    limited++;
+                    assertTrue(r.headers().firstValue("retry-after").isPresent(), "429 without Retry-After");
+                    assertErrorShape(r.body());
+                }
+            }
+            assertTrue(limited > 0, "20 requests at once with key_rps 5: some must get 429");
+        } finally {
+            stop(g);
+        }
+    }
+
+    @Test
+    void bindingBeyondLoopbackWithoutKeysRefusesToStart() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(GatewayConfig.ConfigException.class,
+                () -> GatewayConfig.defaults().with("host", "0.0.0.0"));
+        assertTrue(e.getMessage().contains("GATEWAY_API_KEYS"), e.getMessage());
+        assertEquals("0.0.0.0", GatewayConfig.defaults().with("host", "0.0.0.0", "api_keys", "k").host());
+        assertEquals("0.0.0.0", GatewayConfig.defaults().with("host", "0.0.0.0", "allow_open_bind", "true").host());
+    }
+
+    private static String grep(String text, String word) {
+        return String.join("\n", text.lines().filter(l -> l.contains(word)).toList());
+    }
+}

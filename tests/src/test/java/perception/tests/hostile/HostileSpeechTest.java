@@ -1,0 +1,122 @@
+package perception.tests.hostile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import perception.tests.TestGateway;
+import perception.tests.speech.SpeechClient;
+import perception.tests.speech.SpeechFixtures;
+
+/**
+ * Issue #12's speech defects, reproduced through a real socket with the real models: work is
+ * bounded in seconds of audio (per stream message, per file, before decoding), long messages are
+ * fed to Vosk in slices, FreeTTS survives a pathological token, and a full speech pool answers 503
+ * with Retry-After instead of queueing without end.
+ */
+class HostileSpeechTest {
+    static TestGateway gateway;
+    static SpeechClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = TestGateway.start("analyzers", "", "llm_backend", "none", "max_body_mb", "2",
+                "stream_max_message_seconds", "10", "max_audio_seconds", "600", "inference_threads", "1", "pool_queue", "1");
+        client = new SpeechClient(gateway.port());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (gateway != null) gateway.close();
+    }
+
+    @Test
+    void aStreamMessageWithTooMuchAudioIsRefusedWith1009() throws Exception {
+        SpeechClient.Session s = client.connect();
+        s.ws.sendText(new JsonObject().put("config", new JsonObject().put("sample_rate", 16000)).encode(), true).get();
+        long t0 = System.nanoTime();
+        s.ws.sendBinary(ByteBuffer.allocate(16000 * 2 * 20), true).get(); // 20 s of audio in one message
+        assertEquals(1009, s.closed.get(60, TimeUnit.SECONDS), "close code: " + s.messages);
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 10_000, "refused without recognising 20 s of audio first");
+        JsonObject error = s.messages.get(s.messages.size() - 1).getJsonObject("error");
+        assertEquals("audio_too_long", error.getString("code"), s.messages.toString());
+        assertTrue(error.getString("message").contains("stream_max_message_seconds"), error.encode());
+    }
+
+    @Test
+    void aLongMessageUnderTheCapIsRecognisedInSlices() throws Exception {
+        String sentence = SpeechFixtures.sentences().get(0);
+        byte[] pcm = SpeechFixtures.speak(sentence, 16000);
+        assertTrue(pcm.length > 2 * SliceBytes.SLICE, "the sentence spans several slices");
+        SpeechClient.Session s = client.stream(pcm, 16000, pcm.length, false); // the whole sentence in one message
+        assertEquals(1000, s.awaitClose());
+        int errors = perception.speech.WordErrorRate.errors(sentence, s.finalText());
+        assertTrue(errors <= perception.speech.WordErrorRate.words(sentence).size() / 3,
+                "heard '" + s.finalText() + "' for '" + sentence + "'");
+    }
+
+    @Test
+    void aPathologicalTokenIsSpokenWithoutOverflowingFreeTts() throws Exception {
+        HttpResponse<byte[]> r = client.speech(new JsonObject().put("model", "tts-1").put("input", "a1".repeat(2048))
+                .put("response_format", "pcm").encode());
+        assertEquals(200, r.statusCode(), new String(r.body()));
+        assertTrue(r.body().length > 24000 * 2, "speech came back: " + r.body().length + " bytes");
+    }
+
+    @Test
+    void aWavLongerThanTheCapIsRefusedBeforeDecoding() throws Exception {
+        // 8-bit mono at 1 kHz: 1 MB of data is 1,000 s, over the 600 s cap (decoded to 16 kHz floats it would be 64 MB)
+        int n = 1_000_000;
+        ByteBuffer wav = ByteBuffer.allocate(44 + n).order(ByteOrder.LITTLE_ENDIAN);
+        wav.put("RIFF".getBytes()).putInt(36 + n).put("WAVE".getBytes()).put("fmt ".getBytes()).putInt(16)
+                .putShort((short) 1).putShort((short) 1).putInt(1000).putInt(1000).putShort((short) 1).putShort((short) 8)
+                .put("data".getBytes()).putInt(n);
+        for (int i = 0; i < n; i++) wav.put((byte) (128 + 60 * Math.sin(i * 0.3)));
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = client.transcribe(wav.array());
+        assertEquals(400, r.statusCode(), r.body());
+        assertTrue(r.body().contains("max_audio_seconds"), r.body());
+        assertTrue((System.nanoTime() - t0) / 1_000_000 < 15_000, "refused before transcribing 1,000 s");
+    }
+
+    @Test
+    void aFullSpeechPoolAnswers503WithRetryAfter() throws Exception {
+        byte[] wav = SpeechClient.wav(SpeechFixtures.speak(SpeechFixtures.sentences().get(1), 16000), 16000);
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        try {
+            List<Future<HttpResponse<String>>> fs = new ArrayList<>();
+            for (int i = 0; i < 10; i++) fs.add(pool.submit(() -> client.transcribe(wav)));
+            int busy = 0;
+            for (Future<HttpResponse<String>> f : fs) {
+                HttpResponse<String> r = f.get(5, TimeUnit.MINUTES);
+                if (r.statusCode() == 503) {
+                    busy++;
+                    assertTrue(r.headers().firstValue("retry-after").isPresent(), "503 without Retry-After");
+                    assertEquals("busy", new JsonObject(r.body()).getJsonObject("error").getString("code"), r.body());
+                } else {
+                    assertEquals(200, r.statusCode(), r.body());
+                }
+            }
+            assertTrue(busy > 0, "10 transcriptions at once on 1 thread with a queue of 1: some must be refused");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The slice the speech verticle feeds Vosk at a time (0.5 s of 16 kHz PCM16). */
+    private static final class SliceBytes {
+        static final int SLICE = 16000;
+    }
+}
