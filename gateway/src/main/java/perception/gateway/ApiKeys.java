@@ -13,6 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import perception.gateway.core.ApiError;
+import perception.gateway.core.ErrorHandler;
+import perception.gateway.core.GatewayConfig;
 
 /**
  * API keys on every /v1/* route and socket (and /metrics unless open_paths names it), when keys are

@@ -1,9 +1,9 @@
 package perception.gateway;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import perception.gateway.core.GatewayConfig;
+import perception.gateway.core.GatewayContext;
+import perception.gateway.core.ModelRegistry;
 import perception.gateway.llm.LlmVerticle;
 import perception.gateway.speech.SpeechVerticle;
 import perception.gateway.vision.VisionVerticle;

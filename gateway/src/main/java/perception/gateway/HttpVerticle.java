@@ -9,6 +9,8 @@ import io.vertx.core.net.PemKeyCertOptions;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import perception.gateway.core.GatewayConfig;
+import perception.gateway.core.GatewayContext;
 
 /** The HTTP and WebSocket front door; all routes come from {@link Routes}. */
 final class HttpVerticle extends VerticleBase {

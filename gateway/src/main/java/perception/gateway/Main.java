@@ -3,6 +3,8 @@ package perception.gateway;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import perception.gateway.core.GatewayConfig;
+import perception.gateway.core.ModelRegistry;
 
 /** Command-line entry: reads the configuration, starts the gateway, stops it gracefully on SIGTERM. */
 public final class Main {

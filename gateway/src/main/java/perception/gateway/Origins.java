@@ -9,6 +9,9 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import perception.gateway.core.ApiError;
+import perception.gateway.core.ErrorHandler;
+import perception.gateway.core.SocketGuard;
 
 /**
  * Which web pages may use the gateway. A browser sends {@code Origin} with every WebSocket and

@@ -8,6 +8,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import perception.gateway.core.ApiError;
+import perception.gateway.core.ErrorHandler;
+import perception.gateway.core.GatewayContext;
 
 /**
  * First handler of every request: the body must arrive in full within body_timeout_s (a client

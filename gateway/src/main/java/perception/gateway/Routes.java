@@ -7,9 +7,16 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import perception.gateway.core.ApiError;
+import perception.gateway.core.ErrorHandler;
+import perception.gateway.core.GatewayContext;
+import perception.gateway.core.JsonReply;
+import perception.gateway.core.ModelRegistry;
+import perception.gateway.core.RouteModule;
 import perception.gateway.llm.LlmRoutes;
 import perception.gateway.realtime.RealtimeRoutes;
 import perception.gateway.speech.SpeechRoutes;
@@ -22,6 +29,10 @@ import perception.gateway.web.WebRoutes;
  */
 public final class Routes {
     private static final Logger log = LoggerFactory.getLogger(Routes.class);
+
+    /** Every feature's routes, in mounting order (the web page last: its static handler takes the rest of GET). */
+    static final List<RouteModule> FEATURES = List.of(
+            SpeechRoutes::mount, VisionRoutes::mount, LlmRoutes::mount, RealtimeRoutes::mount, WebRoutes::mount);
 
     private Routes() {
     }
@@ -52,17 +63,13 @@ public final class Routes {
             });
         }
 
-        router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+        router.get("/health").handler(ctx -> JsonReply.send(ctx, 200, new JsonObject().put("status", "ok")));
         router.head("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end());
         router.get("/ready").handler(ctx -> ready(ctx, context.models(), draining.getAsBoolean()));
         router.get("/metrics").handler(PrometheusScrapingHandler.create(meters));
         router.get("/v1/models").handler(ctx -> models(ctx, context.models()));
 
-        SpeechRoutes.mount(router, context);
-        VisionRoutes.mount(router, context);
-        LlmRoutes.mount(router, context);
-        RealtimeRoutes.mount(router, context);
-        WebRoutes.mount(router, context);
+        for (RouteModule feature : FEATURES) feature.mount(router, context);
 
         router.route().last().handler(ctx -> ErrorHandler.send(ctx,
                 ApiError.notFound("No route for " + ctx.request().method() + " " + ctx.request().path() + ". See README.md for the API list.")));
@@ -79,16 +86,12 @@ public final class Routes {
         }
     }
 
-    public static void json(RoutingContext ctx, int status, Object body) {
-        ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-                .end(body instanceof JsonObject o ? o.encode() : body instanceof JsonArray a ? a.encode() : String.valueOf(body));
-    }
 
     private static void ready(RoutingContext ctx, ModelRegistry models, boolean draining) {
         boolean ready = models.ready() && !draining;
         String status = draining ? "draining" : ready ? "ready"
                 : models.entries().stream().anyMatch(e -> "failed".equals(e.state())) ? "failed" : "loading";
-        json(ctx, ready ? 200 : 503, new JsonObject().put("status", status).put("models", models.toJson()));
+        JsonReply.send(ctx, ready ? 200 : 503, new JsonObject().put("status", status).put("models", models.toJson()));
     }
 
     private static void models(RoutingContext ctx, ModelRegistry models) {
@@ -98,7 +101,7 @@ public final class Routes {
             data.add(new JsonObject().put("id", e.id()).put("object", "model").put("created", e.createdAt())
                     .put("owned_by", "perception-gateway").put("task", e.task()));
         }
-        json(ctx, 200, new JsonObject().put("object", "list").put("data", data));
+        JsonReply.send(ctx, 200, new JsonObject().put("object", "list").put("data", data));
     }
 
     /** One log line per request: method, path, status, latency. */

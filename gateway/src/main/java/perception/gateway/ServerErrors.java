@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import perception.gateway.core.ApiError;
 
 /**
  * Requests the HTTP server rejects before any route sees them (request line or headers too long,

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import perception.gateway.core.GatewayConfig;
 
 /**
  * A request in flight when stop() begins still gets its answer; new connections are refused. No

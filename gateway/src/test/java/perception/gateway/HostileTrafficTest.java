@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import perception.gateway.core.GatewayConfig;
 
 /**
  * Issue #12's defects that need no model, each reproduced the way a hostile client would, over a

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import perception.gateway.core.GatewayConfig;
 
 /** /health, /ready, /metrics, /v1/models and errors, over a real HTTP socket. */
 class SystemEndpointsTest {

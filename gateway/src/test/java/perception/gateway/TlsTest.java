@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
+import perception.gateway.core.GatewayConfig;
 
 /**
  * TLS built in: https with HTTP/2 for a client that asks for it, and wss (as the OpenAI realtime SDKs

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import perception.gateway.Gateway;
-import perception.gateway.GatewayConfig;
+import perception.gateway.core.GatewayConfig;
 
 /**
  * Starts a real gateway on a free port of the loopback interface, with the models fetched by the

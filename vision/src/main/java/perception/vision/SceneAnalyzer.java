@@ -26,7 +26,7 @@ public final class SceneAnalyzer {
             {235, 215, 50}, {60, 170, 60}, {30, 80, 40}, {40, 70, 190}, {140, 190, 235}, {130, 60, 160}, {240, 150, 190},
             {120, 75, 40}, {215, 195, 160}};
 
-    public Scene analyse(Frame frame) {
+    public Scene analyze(Frame frame) {
         double sharpness;
         try (Mat src = frame.toMat(); Mat grey = new Mat(); Mat small = new Mat(); Mat lap = new Mat();
              Mat mean = new Mat(); Mat std = new Mat()) {

@@ -20,13 +20,13 @@ public final class VideoAnalyzer {
         this.changeThreshold = changeThreshold;
     }
 
-    public VideoTimeline analyse(Path file, double fps, Set<String> analyzers) {
+    public VideoTimeline analyze(Path file, double fps, Set<String> analyzers) {
         List<VideoTimeline.Entry> entries = new ArrayList<>();
         List<Double> changes = new ArrayList<>();
         SceneChangeDetector detector = new SceneChangeDetector(changeThreshold);
         double duration = sampler.sample(file, fps, s -> {
             SceneChangeDetector.Change c = detector.next(s.frame());
-            Analysis a = vision.analyse(s.frame(), analyzers);
+            Analysis a = vision.analyze(s.frame(), analyzers);
             entries.add(new VideoTimeline.Entry(s.index(), s.timeSeconds(), a, c.score(), c.changed()));
             if (c.changed()) changes.add(s.timeSeconds());
         });

@@ -60,7 +60,7 @@ public final class Vision implements AutoCloseable {
      * Runs the requested analyzers. One that is requested but not loaded throws
      * IllegalArgumentException naming the loaded ones.
      */
-    public Analysis analyse(Frame frame, Set<String> requested) {
+    public Analysis analyze(Frame frame, Set<String> requested) {
         for (String r : requested) {
             if (!available().contains(r)) {
                 throw new IllegalArgumentException("analyzer '" + r + "' is not " + (ANALYZERS.contains(r) ? "loaded" : "known")
@@ -71,7 +71,7 @@ public final class Vision implements AutoCloseable {
         List<DetectedObject> o = requested.contains("objects") ? timed("objects", timings, () -> objects.detect(frame)) : null;
         List<Face> f = requested.contains("faces") ? timed("faces", timings, () -> faces.detect(frame)) : null;
         List<TextLine> t = requested.contains("text") ? timed("text", timings, () -> text.read(frame)) : null;
-        Scene s = requested.contains("scene") ? timed("scene", timings, () -> scene.analyse(frame)) : null;
+        Scene s = requested.contains("scene") ? timed("scene", timings, () -> scene.analyze(frame)) : null;
         return new Analysis(frame.width(), frame.height(), o, f, t, s, timings);
     }
 

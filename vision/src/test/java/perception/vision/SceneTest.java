@@ -23,12 +23,12 @@ class SceneTest {
 
     @Test
     void namesColoursAndMeasuresBrightnessAndSharpness() throws Exception {
-        Scene red = new SceneAnalyzer().analyse(solid(200, 100, 30, 30, 210));
+        Scene red = new SceneAnalyzer().analyze(solid(200, 100, 30, 30, 210));
         assertEquals("red", red.colours().get(0).name());
         assertEquals(1.0, red.colours().get(0).share(), 1e-9);
         assertEquals(0.0, red.sharpness(), 1e-9);
-        assertTrue(new SceneAnalyzer().analyse(solid(50, 50, 250, 250, 250)).brightness() > 0.95);
-        Scene photo = new SceneAnalyzer().analyse(TestModels.decode("dog.jpg"));
+        assertTrue(new SceneAnalyzer().analyze(solid(50, 50, 250, 250, 250)).brightness() > 0.95);
+        Scene photo = new SceneAnalyzer().analyze(TestModels.decode("dog.jpg"));
         assertTrue(photo.sharpness() > 100, "a sharp photo: " + photo);
     }
 
@@ -57,7 +57,7 @@ class SceneTest {
 
     @Test
     void runsOnlyTheRequestedAnalyzers() throws Exception {
-        Analysis a = TestModels.vision().analyse(TestModels.decode("dog.jpg"), Set.of("objects", "scene"));
+        Analysis a = TestModels.vision().analyze(TestModels.decode("dog.jpg"), Set.of("objects", "scene"));
         assertNull(a.faces());
         assertNull(a.text());
         assertTrue(a.timingsMs().containsKey("objects") && a.timingsMs().containsKey("scene") && !a.timingsMs().containsKey("faces"));

@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
-import perception.gateway.ApiError;
+import perception.gateway.core.ApiError;
 import perception.llm.ToolSpec;
 
 /**

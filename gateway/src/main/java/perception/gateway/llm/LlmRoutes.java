@@ -10,11 +10,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
-import perception.gateway.ApiError;
-import perception.gateway.Bus;
-import perception.gateway.ErrorHandler;
-import perception.gateway.GatewayContext;
-import perception.gateway.Routes;
+import perception.gateway.core.ApiError;
+import perception.gateway.core.Bus;
+import perception.gateway.core.ErrorHandler;
+import perception.gateway.core.GatewayContext;
+import perception.gateway.core.JsonReply;
 
 /**
  * POST /v1/chat/completions, OpenAI-compatible (plain JSON or SSE chunks ending in
@@ -138,7 +138,7 @@ public final class LlmRoutes {
                 }
                 JsonObject choice = new JsonObject().put("index", 0).put("message", message)
                         .putNull("logprobs").put("finish_reason", finish);
-                Routes.json(ctx, 200, new JsonObject().put("id", id).put("object", "chat.completion").put("created", created)
+                JsonReply.send(ctx, 200, new JsonObject().put("id", id).put("object", "chat.completion").put("created", created)
                         .put("model", model).put("choices", new JsonArray().add(choice)).put("usage", usage)
                         .put("timings", new JsonObject().put("first_token_ms", d.getDouble("first_token_ms")).put("total_ms", d.getDouble("total_ms"))));
             }

@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import perception.gateway.Bus;
-import perception.gateway.GatewayConfig;
-import perception.gateway.GatewayContext;
-import perception.gateway.ModelLoader;
+import perception.gateway.core.Bus;
+import perception.gateway.core.GatewayConfig;
+import perception.gateway.core.GatewayContext;
+import perception.gateway.core.ModelLoader;
 import perception.llm.Cancellation;
 import perception.llm.ChatModel;
 import perception.llm.ChatRequest;
@@ -27,10 +27,10 @@ import perception.llm.assistant.AssistantModel;
 import perception.llm.assistant.BuiltInAssistant;
 import perception.llm.embedded.EmbeddedChatModel;
 import perception.llm.fusion.Fusion;
-import perception.llm.tools.ToolLoop;
 import perception.llm.remote.RemoteChatModel;
 import perception.llm.remote.RemoteConfig;
 import perception.llm.skills.Skills;
+import perception.llm.tools.ToolLoop;
 
 /**
  * The brain: picks the chat backend from the configuration (remote OpenAI-compatible server, or

@@ -6,16 +6,16 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import perception.gateway.Bus;
-import perception.gateway.GatewayContext;
-import perception.gateway.vision.AnalyseImage;
+import perception.gateway.core.Bus;
+import perception.gateway.core.GatewayContext;
+import perception.gateway.vision.AnalyzeImage;
 import perception.gateway.vision.ImageResult;
 import perception.llm.ContentPart;
 import perception.llm.fusion.ImageDescriber;
 import perception.llm.skills.Observation;
 
 /**
- * Adapts the vision sense to the llm module's {@link ImageDescriber}: asks {@link Bus#ANALYSE} for
+ * Adapts the vision sense to the llm module's {@link ImageDescriber}: asks {@link Bus#ANALYZE} for
  * the analysis description of an image. Called from the llm worker pool, so it may block. One per
  * generate request: it keeps each image's analysis, so the prompt's description and the skills'
  * {@link #observe observation} of the same picture cost one analysis.
@@ -31,18 +31,18 @@ final class VisionDescriber implements ImageDescriber {
     /** What the vision analysis of a picture found, for the look and read skills; empty if it could not be analysed. */
     Optional<Observation> observe(ContentPart.Image image) {
         try {
-            ImageResult r = analyse(image.bytes());
+            ImageResult r = analyze(image.bytes());
             return r.analysis() == null ? Optional.empty() : Optional.of(Observations.of(r.analysis(), "image", 0));
         } catch (Exception e) {
             return Optional.empty();
         }
     }
 
-    private ImageResult analyse(byte[] image) throws java.util.concurrent.ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+    private ImageResult analyze(byte[] image) throws java.util.concurrent.ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
         ImageResult known = analysed.get(image);
         if (known != null) return known;
-        ImageResult r = context.vertx().eventBus().<ImageResult>request(Bus.ANALYSE,
-                        new AnalyseImage(image, context.config().analyzers(), null, true), new DeliveryOptions().setSendTimeout(60_000))
+        ImageResult r = context.vertx().eventBus().<ImageResult>request(Bus.ANALYZE,
+                        new AnalyzeImage(image, context.config().analyzers(), null, true), new DeliveryOptions().setSendTimeout(60_000))
                 .toCompletionStage().toCompletableFuture().get(65, TimeUnit.SECONDS).body();
         analysed.put(image, r);
         return r;
@@ -51,7 +51,7 @@ final class VisionDescriber implements ImageDescriber {
     @Override
     public String describe(byte[] image, String mimeType) {
         try {
-            ImageResult r = analyse(image);
+            ImageResult r = analyze(image);
             return r.description() == null || r.description().isBlank() ? "nothing recognised" : r.description();
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable c = e.getCause();

@@ -8,7 +8,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
-import perception.gateway.Bus;
+import perception.gateway.core.Bus;
 
 /**
  * One generation by the LLM verticle ({@link Bus#GENERATE}): text pieces arrive on a private

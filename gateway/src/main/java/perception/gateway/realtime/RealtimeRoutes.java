@@ -1,9 +1,9 @@
 package perception.gateway.realtime;
 
 import io.vertx.ext.web.Router;
-import perception.gateway.ApiError;
-import perception.gateway.ErrorHandler;
-import perception.gateway.GatewayContext;
+import perception.gateway.core.ApiError;
+import perception.gateway.core.ErrorHandler;
+import perception.gateway.core.GatewayContext;
 
 /** GET /v1/realtime: the OpenAI Realtime protocol over a WebSocket, one {@link RealtimeSession} per socket. */
 public final class RealtimeRoutes {

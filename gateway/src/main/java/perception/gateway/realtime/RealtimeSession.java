@@ -11,9 +11,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import perception.gateway.Bus;
-import perception.gateway.GatewayContext;
-import perception.gateway.SocketGuard;
+import perception.gateway.core.Bus;
+import perception.gateway.core.GatewayContext;
+import perception.gateway.core.SocketGuard;
 import perception.speech.Pcm16;
 import perception.speech.Resampler;
 

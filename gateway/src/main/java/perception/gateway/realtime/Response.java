@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
-import perception.gateway.GatewayContext;
+import perception.gateway.core.GatewayContext;
 import perception.speech.SentenceSplitter;
 
 /**

@@ -9,10 +9,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
-import perception.gateway.Bus;
+import perception.gateway.core.Bus;
 
 /**
- * Speaks one sentence through the speech verticle ({@link Bus#SYNTHESISE}): PCM16LE chunks arrive
+ * Speaks one sentence through the speech verticle ({@link Bus#SYNTHESIZE}): PCM16LE chunks arrive
  * on a private stream address as they are made. {@link #cancel} makes the next chunk's delivery
  * fail, which stops the synthesiser.
  */
@@ -26,7 +26,7 @@ public final class Speaker {
     }
 
     public Future<Void> speak(String text, int sampleRate, double speed, Handler<byte[]> onPcm) {
-        String stream = Bus.SYNTHESISE + ".stream." + UUID.randomUUID();
+        String stream = Bus.SYNTHESIZE + ".stream." + UUID.randomUUID();
         chunks = vertx.eventBus().consumer(stream);
         chunks.handler((Message<Buffer> m) -> {
             if (cancelled) {
@@ -38,7 +38,7 @@ public final class Speaker {
         });
         JsonObject request = new JsonObject().put("input", text).put("speed", speed).put("sample_rate", sampleRate).put("stream", stream);
         return chunks.completion()
-                .compose(v -> vertx.eventBus().<JsonObject>request(Bus.SYNTHESISE, request, new DeliveryOptions().setSendTimeout(120_000)))
+                .compose(v -> vertx.eventBus().<JsonObject>request(Bus.SYNTHESIZE, request, new DeliveryOptions().setSendTimeout(120_000)))
                 .<Void>mapEmpty()
                 .eventually(() -> chunks.unregister());
     }

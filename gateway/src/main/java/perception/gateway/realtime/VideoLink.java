@@ -1,7 +1,7 @@
 package perception.gateway.realtime;
 
 import io.vertx.core.json.JsonObject;
-import perception.gateway.GatewayContext;
+import perception.gateway.core.GatewayContext;
 import perception.gateway.llm.Observations;
 import perception.gateway.vision.VideoSessions;
 import perception.llm.fusion.Fusion;
@@ -24,7 +24,7 @@ final class VideoLink {
         VideoSessions sessions = VideoSessions.of(context);
         if (!sessions.isOpen(videoSession)) return "The user's camera (video session " + videoSession + ") is not connected.";
         return sessions.latest(videoSession)
-                .filter(f -> System.currentTimeMillis() - f.analysedAtMillis() <= MAX_AGE_MS)
+                .filter(f -> System.currentTimeMillis() - f.analyzedAtMillis() <= MAX_AGE_MS)
                 .map(f -> "The user's camera shows, right now:\n" + Fusion.observed("camera view", f.analysis().toPromptText()))
                 .orElse("The user's camera is connected but no frame has been analysed yet.");
     }
@@ -34,7 +34,7 @@ final class VideoLink {
         if (videoSession == null) return null;
         VideoSessions.LatestFrame f = VideoSessions.of(context).latest(videoSession).orElse(null);
         if (f == null) return null;
-        long age = System.currentTimeMillis() - f.analysedAtMillis();
+        long age = System.currentTimeMillis() - f.analyzedAtMillis();
         return age > 60_000 ? null : Observations.toJson(Observations.of(f.analysis(), "camera", age));
     }
 }

@@ -1,8 +1,8 @@
 package perception.gateway.speech;
 
 import io.vertx.ext.web.Router;
-import perception.gateway.ErrorHandler;
-import perception.gateway.GatewayContext;
+import perception.gateway.core.ErrorHandler;
+import perception.gateway.core.GatewayContext;
 
 /** HTTP and WebSocket routes of the speech sense; they reach its verticle only through the event bus. */
 public final class SpeechRoutes {
@@ -18,7 +18,7 @@ public final class SpeechRoutes {
                 .onSuccess(ws -> new StreamSocket(context, ws).start())
                 .onFailure(e -> {
                     if (!ctx.response().headWritten()) {
-                        ErrorHandler.send(ctx, perception.gateway.ApiError.badRequest("websocket_required",
+                        ErrorHandler.send(ctx, perception.gateway.core.ApiError.badRequest("websocket_required",
                                 "GET /v1/audio/stream is a WebSocket (vosk-server protocol): connect with ws://"));
                     }
                 }));

@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import perception.gateway.Bus;
-import perception.gateway.GatewayContext;
-import perception.gateway.ModelLoader;
+import perception.gateway.core.Bus;
+import perception.gateway.core.GatewayContext;
+import perception.gateway.core.ModelLoader;
 import perception.speech.Audio;
 import perception.speech.AudioDecoder;
 import perception.speech.AudioFormatException;
@@ -39,7 +39,7 @@ import perception.speech.VoskTranscriber;
  * Everything crossing the bus is JSON or Buffer, so the routes could live on another node.
  * <ul>
  * <li>{@link Bus#TRANSCRIBE}: body = the audio file (Buffer), header {@code words}; reply = {@link SpeechJson#transcript}.
- * <li>{@link Bus#SYNTHESISE}: body = {input, speed, sample_rate, stream}; each sentence's PCM16LE goes to
+ * <li>{@link Bus#SYNTHESIZE}: body = {input, speed, sample_rate, stream}; each sentence's PCM16LE goes to
  *     the {@code stream} address as a Buffer; reply = {chunks, bytes} when done.
  * <li>{@link #STREAM_OPEN}: body = {sample_rate, words}; reply = {address} of a new streaming session, which takes
  *     Buffers of PCM16LE (reply: vosk partial/final JSON) and {eof:1} (reply: final, session closed) or {close:1}.
@@ -95,7 +95,7 @@ public final class SpeechVerticle extends VerticleBase {
                 .onSuccess(v -> {
                     var bus = vertx.eventBus();
                     bus.<Buffer>consumer(Bus.TRANSCRIBE, this::transcribe);
-                    bus.<JsonObject>consumer(Bus.SYNTHESISE, this::synthesise);
+                    bus.<JsonObject>consumer(Bus.SYNTHESIZE, this::synthesize);
                     bus.<JsonObject>consumer(STREAM_OPEN, this::openStream);
                     turns = new TurnService(context, vertx, transcriber, vad);
                     turns.register();
@@ -180,7 +180,7 @@ public final class SpeechVerticle extends VerticleBase {
         }).onComplete(r -> reply(msg, r));
     }
 
-    private void synthesise(Message<JsonObject> msg) {
+    private void synthesize(Message<JsonObject> msg) {
         JsonObject req = msg.body();
         String stream = req.getString("stream");
         AtomicBoolean cancelled = new AtomicBoolean();
@@ -267,7 +267,7 @@ public final class SpeechVerticle extends VerticleBase {
             return;
         }
         Throwable e = r.cause();
-        if (e instanceof perception.gateway.ApiError api) {
+        if (e instanceof perception.gateway.core.ApiError api) {
             msg.fail(api.status(), api.getMessage());
         } else if (e instanceof AudioFormatException || e instanceof IllegalArgumentException) {
             msg.fail(400, e.getMessage());

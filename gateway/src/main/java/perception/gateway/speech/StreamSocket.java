@@ -9,8 +9,8 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import perception.gateway.GatewayContext;
-import perception.gateway.SocketGuard;
+import perception.gateway.core.GatewayContext;
+import perception.gateway.core.SocketGuard;
 
 /**
  * One client of GET /v1/audio/stream, speaking the vosk-server protocol: an optional text frame

@@ -11,10 +11,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.UUID;
-import perception.gateway.ApiError;
-import perception.gateway.Bus;
-import perception.gateway.ErrorHandler;
-import perception.gateway.GatewayContext;
+import perception.gateway.core.ApiError;
+import perception.gateway.core.Bus;
+import perception.gateway.core.ErrorHandler;
+import perception.gateway.core.GatewayContext;
 
 /**
  * POST /v1/audio/speech, as OpenAI's: JSON {model, input, voice, response_format: wav|pcm, speed}.
@@ -52,7 +52,7 @@ final class SynthesisRoute {
         double speed = ((Number) s).doubleValue();
 
         HttpServerResponse response = ctx.response();
-        String stream = Bus.SYNTHESISE + ".stream." + UUID.randomUUID();
+        String stream = Bus.SYNTHESIZE + ".stream." + UUID.randomUUID();
         MessageConsumer<Buffer> chunks = context.vertx().eventBus().consumer(stream);
         chunks.handler((Message<Buffer> m) -> {
             if (!response.headWritten()) {
@@ -69,7 +69,7 @@ final class SynthesisRoute {
         response.closeHandler(v -> chunks.unregister());
         JsonObject request = new JsonObject().put("input", text).put("speed", speed).put("sample_rate", RATE).put("stream", stream);
         chunks.completion()
-                .compose(v -> context.vertx().eventBus().<JsonObject>request(Bus.SYNTHESISE, request, new DeliveryOptions().setSendTimeout(5 * 60_000)))
+                .compose(v -> context.vertx().eventBus().<JsonObject>request(Bus.SYNTHESIZE, request, new DeliveryOptions().setSendTimeout(5 * 60_000)))
                 .onComplete(r -> {
                     chunks.unregister();
                     if (r.succeeded()) {

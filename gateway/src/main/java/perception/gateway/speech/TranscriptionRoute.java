@@ -7,9 +7,9 @@ import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
-import perception.gateway.ApiError;
-import perception.gateway.Bus;
-import perception.gateway.GatewayContext;
+import perception.gateway.core.ApiError;
+import perception.gateway.core.Bus;
+import perception.gateway.core.GatewayContext;
 
 /** POST /v1/audio/transcriptions, as OpenAI's: multipart with file, model, language, response_format, timestamp_granularities[]. */
 final class TranscriptionRoute {

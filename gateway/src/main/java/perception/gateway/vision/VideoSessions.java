@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
-import perception.gateway.GatewayContext;
+import perception.gateway.core.GatewayContext;
 import perception.vision.Analysis;
 
 /**
@@ -15,7 +15,7 @@ import perception.vision.Analysis;
  */
 public final class VideoSessions {
     /** The latest analysed frame of a session: the encoded image as sent, and what was seen. */
-    public record LatestFrame(String sessionId, long seq, Long clientTimestamp, long analysedAtMillis, byte[] image, Analysis analysis) {
+    public record LatestFrame(String sessionId, long seq, Long clientTimestamp, long analyzedAtMillis, byte[] image, Analysis analysis) {
     }
 
     private static final Map<GatewayContext, VideoSessions> BY_GATEWAY = Collections.synchronizedMap(new WeakHashMap<>());
@@ -44,7 +44,7 @@ public final class VideoSessions {
         sessions.put(sessionId, Optional.empty());
     }
 
-    void analysed(LatestFrame frame) {
+    void analyzed(LatestFrame frame) {
         sessions.computeIfPresent(frame.sessionId(), (id, old) -> Optional.of(frame));
     }
 

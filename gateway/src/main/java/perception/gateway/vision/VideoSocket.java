@@ -1,8 +1,8 @@
 package perception.gateway.vision;
 
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -12,10 +12,10 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import perception.gateway.ApiError;
-import perception.gateway.SocketGuard;
-import perception.gateway.Bus;
-import perception.gateway.GatewayConfig;
+import perception.gateway.core.ApiError;
+import perception.gateway.core.Bus;
+import perception.gateway.core.GatewayConfig;
+import perception.gateway.core.SocketGuard;
 import perception.vision.SceneChangeDetector;
 
 /**
@@ -151,8 +151,8 @@ final class VideoSocket {
         waiting = null;
         inFlight = true;
         lastStartNanos = System.nanoTime();
-        AnalyseImage job = new AnalyseImage(frame.bytes(), Set.copyOf(analyzers), changes, false);
-        vertx.eventBus().<ImageResult>request(Bus.ANALYSE, job, new DeliveryOptions().setSendTimeout(60_000)).onComplete(r -> {
+        AnalyzeImage job = new AnalyzeImage(frame.bytes(), Set.copyOf(analyzers), changes, false);
+        vertx.eventBus().<ImageResult>request(Bus.ANALYZE, job, new DeliveryOptions().setSendTimeout(60_000)).onComplete(r -> {
             inFlight = false;
             if (closed) return;
             if (r.succeeded()) {
@@ -167,7 +167,7 @@ final class VideoSocket {
                     send(new JsonObject().put("type", "scene.changed").put("seq", frame.seq()).put("timestamp", frame.clientTimestamp())
                             .put("score", Math.round(result.change().score() * 1000) / 1000.0));
                 }
-                sessions.analysed(new VideoSessions.LatestFrame(id, frame.seq(), frame.clientTimestamp(), System.currentTimeMillis(),
+                sessions.analyzed(new VideoSessions.LatestFrame(id, frame.seq(), frame.clientTimestamp(), System.currentTimeMillis(),
                         frame.bytes(), result.analysis()));
             } else {
                 error(VisionErrors.toApiError(r.cause()), frame.seq());

@@ -4,7 +4,7 @@ import io.vertx.core.Vertx;
 import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
-import perception.gateway.Bus;
+import perception.gateway.core.Bus;
 import perception.vision.VideoTimeline;
 
 /** Registers, once per Vert.x, the local codecs of the vision bus messages (frames are not copied). */
@@ -16,8 +16,8 @@ final class VisionCodecs {
 
     static void register(Vertx vertx) {
         if (!REGISTERED.add(vertx)) return;
-        Bus.registerLocalCodec(vertx, AnalyseImage.class);
-        Bus.registerLocalCodec(vertx, AnalyseVideo.class);
+        Bus.registerLocalCodec(vertx, AnalyzeImage.class);
+        Bus.registerLocalCodec(vertx, AnalyzeVideo.class);
         Bus.registerLocalCodec(vertx, ImageResult.class);
         Bus.registerLocalCodec(vertx, VideoTimeline.class);
     }

@@ -3,8 +3,8 @@ package perception.gateway.vision;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import perception.gateway.ApiError;
-import perception.gateway.ErrorHandler;
+import perception.gateway.core.ApiError;
+import perception.gateway.core.ErrorHandler;
 import perception.vision.VisionException;
 
 /**

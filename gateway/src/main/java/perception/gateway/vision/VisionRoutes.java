@@ -1,8 +1,8 @@
 package perception.gateway.vision;
 
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
@@ -12,11 +12,11 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
-import perception.gateway.ApiError;
-import perception.gateway.Bus;
-import perception.gateway.ErrorHandler;
-import perception.gateway.GatewayContext;
-import perception.gateway.Routes;
+import perception.gateway.core.ApiError;
+import perception.gateway.core.Bus;
+import perception.gateway.core.ErrorHandler;
+import perception.gateway.core.GatewayContext;
+import perception.gateway.core.JsonReply;
 import perception.vision.VideoTimeline;
 
 /**
@@ -38,7 +38,7 @@ public final class VisionRoutes {
         router.post("/v1/images/describe").handler(ctx -> describe(ctx, context, loaded));
         router.post("/v1/videos/analyze").handler(ctx -> analyzeVideo(ctx, context, loaded));
         router.get("/v1/video").handler(ctx -> ctx.request().toWebSocket()
-                .onSuccess(ws -> new VideoSocket(ws, perception.gateway.SocketGuard.attach(context, ws), context.vertx(), VideoSessions.of(context), loaded).start())
+                .onSuccess(ws -> new VideoSocket(ws, perception.gateway.core.SocketGuard.attach(context, ws), context.vertx(), VideoSessions.of(context), loaded).start())
                 .onFailure(e -> {
                     if (!ctx.response().ended()) ErrorHandler.send(ctx, ApiError.badRequest("websocket_required",
                             "GET /v1/video is a WebSocket: connect with a WebSocket client (Upgrade: websocket)"));
@@ -51,8 +51,8 @@ public final class VisionRoutes {
         if (detail != null && !Set.of("low", "high", "auto").contains(detail)) {
             throw ApiError.badParam("detail", "detail is low, high or auto");
         }
-        imageBytes(ctx, context).compose(bytes -> context.vertx().eventBus().<ImageResult>request(Bus.ANALYSE,
-                        new AnalyseImage(bytes, analyzers, null, true), new DeliveryOptions().setSendTimeout(120_000)))
+        imageBytes(ctx, context).compose(bytes -> context.vertx().eventBus().<ImageResult>request(Bus.ANALYZE,
+                        new AnalyzeImage(bytes, analyzers, null, true), new DeliveryOptions().setSendTimeout(120_000)))
                 .onSuccess(reply -> {
                     ImageResult r = reply.body();
                     JsonObject body = new JsonObject().put("description", r.description()).put("describer", "analysis");
@@ -60,7 +60,7 @@ public final class VisionRoutes {
                     if (prompt != null) body.put("prompt", prompt);
                     body.mergeIn(AnalysisJson.analysis(r.analysis()));
                     body.getJsonObject("timings_ms").put("decode", Math.round(r.decodeMs() * 100) / 100.0);
-                    Routes.json(ctx, 200, body);
+                    JsonReply.send(ctx, 200, body);
                 })
                 .onFailure(e -> ctx.fail(VisionErrors.toApiError(e)));
     }
@@ -98,9 +98,9 @@ public final class VisionRoutes {
         if (!(fps > 0 && fps <= 10)) throw ApiError.badParam("fps", "fps must be above 0 and at most 10");
         String requested = param(ctx, "analyzers");
         Set<String> analyzers = analyzers(requested == null ? "objects" : requested, loaded);
-        context.vertx().eventBus().<VideoTimeline>request(Bus.ANALYSE, new AnalyseVideo(upload.uploadedFileName(), fps, analyzers),
+        context.vertx().eventBus().<VideoTimeline>request(Bus.ANALYZE, new AnalyzeVideo(upload.uploadedFileName(), fps, analyzers),
                         new DeliveryOptions().setSendTimeout(600_000))
-                .onSuccess(reply -> Routes.json(ctx, 200, AnalysisJson.timeline(reply.body())))
+                .onSuccess(reply -> JsonReply.send(ctx, 200, AnalysisJson.timeline(reply.body())))
                 .onFailure(e -> ctx.fail(VisionErrors.toApiError(e)));
     }
 

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import perception.gateway.Bus;
-import perception.gateway.GatewayContext;
-import perception.gateway.ModelLoader;
+import perception.gateway.core.Bus;
+import perception.gateway.core.GatewayContext;
+import perception.gateway.core.ModelLoader;
 import perception.vision.Describer;
 import perception.vision.FaceDetector;
 import perception.vision.Frame;
@@ -26,8 +26,8 @@ import perception.vision.VideoSampler;
 import perception.vision.Vision;
 
 /**
- * The eyes: loads the enabled analyzers' models and serves {@link Bus#ANALYSE}: {@link AnalyseImage}
- * and {@link AnalyseVideo} requests, decoded and analysed on the "vision" worker pool (unordered,
+ * The eyes: loads the enabled analyzers' models and serves {@link Bus#ANALYZE}: {@link AnalyzeImage}
+ * and {@link AnalyzeVideo} requests, decoded and analysed on the "vision" worker pool (unordered,
  * so requests run in parallel on the shared ONNX sessions).
  */
 public final class VisionVerticle extends VerticleBase {
@@ -64,7 +64,7 @@ public final class VisionVerticle extends VerticleBase {
                 : Future.succeededFuture();
         return Future.all(objects, faces, text).onSuccess(all -> {
             vision = new Vision(objects.result(), faces.result(), text.result());
-            consumer = vertx.eventBus().consumer(Bus.ANALYSE, this::handle);
+            consumer = vertx.eventBus().consumer(Bus.ANALYZE, this::handle);
             log.info("vision ready: analyzers {}", vision.available());
         });
     }
@@ -72,10 +72,10 @@ public final class VisionVerticle extends VerticleBase {
     private void handle(Message<Object> message) {
         Object body = message.body();
         context.pool("vision").executeBlocking(() -> {
-            if (body instanceof AnalyseImage job) return analyse(job);
-            if (body instanceof AnalyseVideo job) {
+            if (body instanceof AnalyzeImage job) return analyze(job);
+            if (body instanceof AnalyzeVideo job) {
                 return new VideoAnalyzer(vision, new VideoSampler(context.config().maxImagePixels(), MAX_VIDEO_SAMPLES), 0.25)
-                        .analyse(Path.of(job.path()), job.fps(), job.analyzers());
+                        .analyze(Path.of(job.path()), job.fps(), job.analyzers());
             }
             throw new IllegalArgumentException("unknown vision request " + (body == null ? "null" : body.getClass().getSimpleName()));
         }, false).onComplete(r -> {
@@ -90,12 +90,12 @@ public final class VisionVerticle extends VerticleBase {
         });
     }
 
-    private ImageResult analyse(AnalyseImage job) {
+    private ImageResult analyze(AnalyzeImage job) {
         long t0 = System.nanoTime();
         Frame frame = new ImageDecoder(context.config().maxImagePixels()).decode(job.bytes());
         double decodeMs = (System.nanoTime() - t0) / 1e6;
         SceneChangeDetector.Change change = job.changes() == null ? null : job.changes().next(frame);
-        var analysis = vision.analyse(frame, job.analyzers());
+        var analysis = vision.analyze(frame, job.analyzers());
         context.inferenceTimer("vision").record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
         return new ImageResult(analysis, job.describe() ? Describer.describe(analysis) : null, change, decodeMs);
     }

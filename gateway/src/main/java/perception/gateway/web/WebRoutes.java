@@ -4,7 +4,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
-import perception.gateway.GatewayContext;
+import perception.gateway.core.GatewayContext;
 
 /**
  * The browser page (Talk, Show, Watch, Status) at {@code /}: plain HTML, CSS and JS modules from

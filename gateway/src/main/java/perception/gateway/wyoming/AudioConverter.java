@@ -1,7 +1,7 @@
 package perception.gateway.wyoming;
 
 import io.vertx.core.json.JsonObject;
-import perception.gateway.ApiError;
+import perception.gateway.core.ApiError;
 import perception.speech.Pcm16;
 import perception.speech.Resampler;
 

@@ -7,7 +7,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import perception.gateway.ApiError;
+import perception.gateway.core.ApiError;
 
 /**
  * A session the speech verticle keeps on the event bus for one audio stream: a streaming

@@ -4,7 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
-import perception.gateway.ApiError;
+import perception.gateway.core.ApiError;
 
 /**
  * Splits a byte stream into Wyoming events, with every size bounded before it is buffered: the

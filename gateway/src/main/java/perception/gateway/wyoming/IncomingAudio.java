@@ -5,9 +5,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
-import perception.gateway.ApiError;
-import perception.gateway.Bus;
-import perception.gateway.GatewayContext;
+import perception.gateway.core.ApiError;
+import perception.gateway.core.Bus;
+import perception.gateway.core.GatewayContext;
 import perception.gateway.speech.SpeechVerticle;
 
 /**

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import perception.gateway.ApiError;
+import perception.gateway.core.ApiError;
 import perception.gateway.realtime.Speaker;
 import perception.speech.SentenceSplitter;
 

@@ -8,8 +8,8 @@ import io.vertx.core.net.NetSocket;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import perception.gateway.ApiError;
-import perception.gateway.GatewayContext;
+import perception.gateway.core.ApiError;
+import perception.gateway.core.GatewayContext;
 import perception.gateway.realtime.Brain;
 
 /**

@@ -2,9 +2,8 @@ package perception.gateway.wyoming;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import perception.gateway.Gateway;
-import perception.gateway.GatewayConfig;
-import perception.gateway.GatewayContext;
+import perception.gateway.core.GatewayConfig;
+import perception.gateway.core.GatewayContext;
 import perception.gateway.llm.LlmVerticle;
 
 /**
@@ -57,7 +56,7 @@ final class WyomingInfo {
     }
 
     private static String gatewayVersion() {
-        String v = Gateway.class.getPackage().getImplementationVersion();
+        String v = WyomingInfo.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
     }
 }

@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import perception.gateway.GatewayConfig;
-import perception.gateway.GatewayContext;
+import perception.gateway.core.GatewayConfig;
+import perception.gateway.core.GatewayContext;
 
 /**
  * The Wyoming protocol server (Home Assistant's voice services speak it): a TCP {@link NetServer}

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import perception.gateway.ApiError;
-import perception.gateway.GatewayConfig;
+import perception.gateway.core.ApiError;
+import perception.gateway.core.GatewayConfig;
 
 /** The frame reader against TCP's arbitrary segmentation and hostile sizes; the converter's sample formats; the settings. */
 class FrameReaderTest {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import perception.gateway.Bus;
+import perception.gateway.core.Bus;
 import perception.llm.onnx.testmodel.TestModelFolder;
 import perception.tests.TestGateway;
 

@@ -59,7 +59,7 @@ public final class VisionBench {
             analyzer("objects (YOLOX-nano 416)", () -> vision.objects().detect(frame), vision.objects().model());
             analyzer("faces (BlazeFace back 256)", () -> vision.faces().detect(frame), vision.faces().model());
             analyzer("text (PP-OCRv4 det+rec, 6 lines)", () -> vision.text().read(textFrame), vision.text().detector().model(), vision.text().recognizer().model());
-            stat("scene statistics", 5, 50, () -> vision.analyse(frame, Set.of("scene")));
+            stat("scene statistics", 5, 50, () -> vision.analyze(frame, Set.of("scene")));
         }
         if (args.length > 1 && args[1].equals("models")) return; // only the model part
         websocket(jpeg, floodSeconds);

@@ -1,4 +1,4 @@
-package perception.gateway;
+package perception.gateway.core;
 
 import io.vertx.core.Future;
 import java.nio.file.Files;

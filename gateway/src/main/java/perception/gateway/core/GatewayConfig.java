@@ -1,4 +1,4 @@
-package perception.gateway;
+package perception.gateway.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package perception.gateway;
+package perception.gateway.core;
 
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Vertx;

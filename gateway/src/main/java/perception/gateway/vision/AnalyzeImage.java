@@ -8,5 +8,5 @@ import perception.vision.SceneChangeDetector;
  * {@code changes} (optional) is the scene-change state of a video session, advanced by this frame;
  * {@code describe} asks for the fallback description. Local-only (passed by reference).
  */
-public record AnalyseImage(byte[] bytes, Set<String> analyzers, SceneChangeDetector changes, boolean describe) {
+public record AnalyzeImage(byte[] bytes, Set<String> analyzers, SceneChangeDetector changes, boolean describe) {
 }

@@ -1,4 +1,4 @@
-package perception.gateway;
+package perception.gateway.core;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -66,7 +66,7 @@ public final class GatewayContext {
      * its threads; null when new work may be queued. Checked when a request or session starts, not
      * for each slice of work already admitted.
      */
-    public perception.gateway.ApiError overloaded(String name) {
+    public perception.gateway.core.ApiError overloaded(String name) {
         var n = pending.get(name);
         long limit = config.inferenceThreads() + config.limit("pool_queue");
         if (n == null || n.get() < limit) return null;

@@ -1,4 +1,4 @@
-package perception.gateway;
+package perception.gateway.core;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -10,9 +10,9 @@ import io.vertx.core.eventbus.MessageCodec;
  */
 public final class Bus {
     public static final String TRANSCRIBE = "perception.transcribe";
-    public static final String ANALYSE = "perception.analyse";
+    public static final String ANALYZE = "perception.analyze";
     public static final String GENERATE = "perception.generate";
-    public static final String SYNTHESISE = "perception.synthesise";
+    public static final String SYNTHESIZE = "perception.synthesize";
     /** Body: the id of a generate request to stop, sent before or while it runs. */
     public static final String GENERATE_CANCEL = GENERATE + ".cancel";
     /** Opens a conversation-turn session (VAD + streaming recognition) in the speech verticle. */
