@@ -4,7 +4,7 @@ import io.vertx.ext.web.Router;
 
 /**
  * A feature's HTTP and WebSocket routes. Each feature (speech, vision, llm, realtime, web) mounts
- * its own; only the assembly ({@code perception.gateway.Routes}) knows the list.
+ * its own; only the assembly (the gateway's Routes) knows the list.
  */
 @FunctionalInterface
 public interface RouteModule {
