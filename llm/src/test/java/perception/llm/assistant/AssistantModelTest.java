@@ -125,7 +125,7 @@ class AssistantModelTest {
         FixedAnswerModel llm = new FixedAnswerModel();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new AssistantModel(new BuiltInAssistant(), llm, AssistantModel.Routing.TOOLS, null));
-        assertTrue(e.getMessage().contains("skills_first"), e.getMessage());
+        assertTrue(e.getMessage().contains("tool loop"), e.getMessage());
         AssistantModel.ToolsLoop loop = (model, skills, request, context, listener, cancellation) -> {
             listener.onText(skills.size() + " tools");
             return new ChatResult(skills.size() + " tools", ChatResult.FinishReason.STOP, 0, 0, 0, 0);
