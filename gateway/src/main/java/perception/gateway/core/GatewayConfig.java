@@ -228,6 +228,11 @@ public final class GatewayConfig {
             throw new ConfigException("host " + host() + " is reachable beyond this machine but no API keys are set: set GATEWAY_API_KEYS"
                     + " (or GATEWAY_API_KEYS_FILE), or --allow-open-bind true to serve anyone who can reach the port");
         }
+        if (wyomingPort() != null && !loopback(wyomingHost()) && !bool("allow_open_bind")) {
+            throw new ConfigException("the Wyoming server on " + wyomingHost() + " would be reachable beyond this machine, and the Wyoming"
+                    + " protocol carries no API keys: set GATEWAY_WYOMING_HOST=127.0.0.1, or --allow-open-bind true to serve Home Assistant"
+                    + " on the network (HTTP still asks for the API keys when they are set)");
+        }
         if ("remote".equals(llmBackend()) && llmUrl() == null) {
             throw new ConfigException("llm_backend is remote but llm_url is not set: set GATEWAY_LLM_URL (e.g. http://localhost:11434/v1)");
         }

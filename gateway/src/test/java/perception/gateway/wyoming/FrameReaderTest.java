@@ -108,7 +108,11 @@ class FrameReaderTest {
     @Test
     void theServerIsOffUnlessItsPortIsSet() {
         assertNull(GatewayConfig.load(new String[0], Map.of()).wyomingPort());
-        GatewayConfig on = GatewayConfig.load(new String[] {"--wyoming-port", "10300"}, Map.of("GATEWAY_HOST", "0.0.0.0"));
+        var open = assertThrows(GatewayConfig.ConfigException.class, () -> GatewayConfig.load(new String[] {"--wyoming-port", "10300"},
+                Map.of("GATEWAY_HOST", "0.0.0.0", "GATEWAY_API_KEYS", "k")));
+        assertTrue(open.getMessage().contains("carries no API keys"), open.getMessage());
+        GatewayConfig on = GatewayConfig.load(new String[] {"--wyoming-port", "10300"},
+                Map.of("GATEWAY_HOST", "0.0.0.0", "GATEWAY_API_KEYS", "k", "GATEWAY_ALLOW_OPEN_BIND", "true"));
         assertEquals(10300, on.wyomingPort());
         assertEquals("0.0.0.0", on.wyomingHost(), "defaults to host");
         assertEquals("127.0.0.1", GatewayConfig.load(new String[0], Map.of("GATEWAY_WYOMING_PORT", "0", "GATEWAY_WYOMING_HOST", "127.0.0.1")).wyomingHost());
