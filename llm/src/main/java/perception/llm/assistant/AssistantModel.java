@@ -110,6 +110,8 @@ public final class AssistantModel implements ChatModel {
                 return new Reply(llm.id(), tools.chat(llm, assistant.skills(), prepareForLlm.apply(request), context, listener, cancellation));
             }
             default -> {
+                // a client that sends its own tools (functions) asked for the model and its calls, not for our skills
+                if (!request.tools().isEmpty()) return new Reply(llm.id(), llm.chat(prepareForLlm.apply(request), listener, cancellation));
                 long t0 = System.nanoTime();
                 // a model that sees describes a picture better than object counts do; counting and reading stay exact
                 Optional<Intent> intent = assistant.match(request).filter(Intent::usesSkill)
