@@ -28,7 +28,8 @@ class RealtimeFunctionCallsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = TestGateway.start("speech", "false", "analyzers", "", "llm_backend", "embedded",
+        // assistant_routing llm: the model itself, not the calculator skill, answers the sums here
+        gateway = TestGateway.start("speech", "false", "analyzers", "", "llm_backend", "embedded", "assistant_routing", "llm",
                 "llm_model_dir", ToolCallTestModel.write(Files.createTempDirectory("tool-llm")).toString());
     }
 
