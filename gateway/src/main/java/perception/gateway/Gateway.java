@@ -62,6 +62,8 @@ public final class Gateway {
         new JvmThreadMetrics().bindTo(meters);
         MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
                 .setEnabled(true)
+                // its own registry name: two gateways in one JVM (tests, chained gateways) never share meters
+                .setRegistryName("perception-" + java.util.UUID.randomUUID())
                 .setJvmMetricsEnabled(false)
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
                 .setLabels(java.util.EnumSet.of(io.vertx.micrometer.Label.HTTP_METHOD, io.vertx.micrometer.Label.HTTP_CODE,

@@ -38,6 +38,9 @@ public final class VisionVerticle extends VerticleBase {
     private final GatewayContext context;
     private volatile Vision vision;
     private MessageConsumer<Object> consumer;
+    /** Analyses hold it shared; closing the models takes it alone, so no worker runs a closed ONNX session. */
+    private final java.util.concurrent.locks.ReadWriteLock inUse = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private volatile boolean closed;
 
     public VisionVerticle(GatewayContext context) {
         this.context = context;
@@ -72,12 +75,13 @@ public final class VisionVerticle extends VerticleBase {
     private void handle(Message<Object> message) {
         Object body = message.body();
         context.pool("vision").executeBlocking(() -> {
-            if (body instanceof AnalyzeImage job) return analyze(job);
-            if (body instanceof AnalyzeVideo job) {
-                return new VideoAnalyzer(vision, new VideoSampler(context.config().maxImagePixels(), MAX_VIDEO_SAMPLES), 0.25)
-                        .analyze(Path.of(job.path()), job.fps(), job.analyzers());
+            inUse.readLock().lock();
+            try {
+                if (closed) throw new IllegalStateException("the vision sense is stopping");
+                return run(body);
+            } finally {
+                inUse.readLock().unlock();
             }
-            throw new IllegalArgumentException("unknown vision request " + (body == null ? "null" : body.getClass().getSimpleName()));
         }, false).onComplete(r -> {
             if (r.succeeded()) {
                 message.reply(r.result());
@@ -88,6 +92,15 @@ public final class VisionVerticle extends VerticleBase {
                 VisionErrors.fail(message, r.cause());
             }
         });
+    }
+
+    private Object run(Object body) {
+        if (body instanceof AnalyzeImage job) return analyze(job);
+        if (body instanceof AnalyzeVideo job) {
+            return new VideoAnalyzer(vision, new VideoSampler(context.config().maxImagePixels(), MAX_VIDEO_SAMPLES), 0.25)
+                    .analyze(Path.of(job.path()), job.fps(), job.analyzers());
+        }
+        throw new IllegalArgumentException("unknown vision request " + (body == null ? "null" : body.getClass().getSimpleName()));
     }
 
     private ImageResult analyze(AnalyzeImage job) {
@@ -108,8 +121,16 @@ public final class VisionVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
-        return unregistered.onComplete(v -> {
-            if (vision != null) vision.close();
-        });
+        // off the event loop, once the analyses in progress are done (a native session must not close under a worker)
+        return unregistered.eventually(() -> context.pool("model-loading").executeBlocking(() -> {
+            inUse.writeLock().lock();
+            try {
+                closed = true;
+                if (vision != null) vision.close();
+            } finally {
+                inUse.writeLock().unlock();
+            }
+            return null;
+        }, false));
     }
 }
