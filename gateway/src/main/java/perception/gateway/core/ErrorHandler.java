@@ -18,7 +18,10 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         ApiError error = toApiError(ctx.failure(), ctx.statusCode());
         // one line per failure; the stack trace only at debug (a client can provoke these at will)
-        if (error.status() >= 500) {
+        if (error.status() == 503 && ctx.failure() instanceof ApiError) {
+            // busy or not loaded: expected under load, said to the client with Retry-After
+            log.warn("{} {}: {}", ctx.request().method(), ctx.request().path(), error.getMessage());
+        } else if (error.status() >= 500) {
             log.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(), String.valueOf(ctx.failure()));
             log.debug("stack trace", ctx.failure());
         }
