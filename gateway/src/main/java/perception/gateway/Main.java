@@ -30,25 +30,30 @@ public final class Main {
                 .setLevel(ch.qos.logback.classic.Level.toLevel(config.logLevel()));
         log.info("configuration: {}", config.describe());
         long t0 = System.currentTimeMillis();
-        Gateway gateway;
-        try {
-            gateway = Gateway.start(config).toCompletionStage().toCompletableFuture().get();
-            gateway.loaded().toCompletionStage().toCompletableFuture().get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            System.err.println("start-up failed: " + e.getCause().getMessage());
-            System.exit(1);
-            return;
-        }
+        // The hook is in place before the server listens: a SIGTERM right after /ready turns 200 still drains.
+        java.util.concurrent.atomic.AtomicReference<Gateway> running = new java.util.concurrent.atomic.AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Gateway g = running.get();
+            if (g == null) return; // stopped while starting: nothing is served yet
             log.info("shutting down: draining in-flight work (at most {} ms)", config.shutdownTimeoutMillis());
             try {
-                gateway.stop().toCompletionStage().toCompletableFuture()
+                g.stop().toCompletionStage().toCompletableFuture()
                         .get(config.shutdownTimeoutMillis() + 5000, TimeUnit.MILLISECONDS);
                 log.info("stopped");
             } catch (Exception e) {
                 log.warn("shutdown did not finish cleanly: {}", e.toString());
             }
         }, "gateway-shutdown"));
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(config).toCompletionStage().toCompletableFuture().get();
+            running.set(gateway); // before the models load, so before /ready can say 200
+            gateway.loaded().toCompletionStage().toCompletableFuture().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            System.err.println("start-up failed: " + e.getCause().getMessage());
+            System.exit(1);
+            return;
+        }
         String host = config.host().equals("0.0.0.0") ? "localhost" : config.host();
         System.out.printf("%nPerception Gateway is ready in %.1f s%n", (System.currentTimeMillis() - t0) / 1000.0);
         for (ModelRegistry.Entry e : gateway.context().models().entries()) {
