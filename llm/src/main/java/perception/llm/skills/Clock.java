@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * The current time, date and weekday anywhere ({@link Places}), or in the user's own zone when
  * no place is given. Says the time the way people do: "four thirty two in the afternoon", "ten
- * o'clock in the morning", "noon".
+ * o'clock in the morning", "midday".
  */
 public final class Clock implements Skill {
 
@@ -62,13 +62,13 @@ public final class Clock implements Skill {
     }
 
     /**
-     * "twenty seven minutes past ten o'clock in the morning", "ten o'clock at night", "noon",
-     * "five minutes past midnight". Hours are said next to "o'clock" (or as noon and midnight)
+     * "twenty seven minutes past ten o'clock in the morning", "ten o'clock at night", "midday",
+     * "five minutes past midnight". Hours are said next to "o'clock" (or as midday and midnight)
      * because synthesised "ten twenty seven" is heard back as "turned twenty seven" and "twelve"
      * as "well": this way a listener, or a recogniser, hears the hour.
      */
     static String spokenTime(int hour, int minute) {
-        String h = hour == 12 ? "noon" : hour == 0 ? "midnight"
+        String h = hour == 12 ? "midday" : hour == 0 ? "midnight"
                 : Numbers.integerWords(java.math.BigInteger.valueOf(hour % 12)) + " o'clock";
         String part = hour == 12 || hour == 0 ? "" : hour < 5 ? " at night" : hour < 12 ? " in the morning" : hour < 18 ? " in the afternoon"
                 : hour < 21 ? " in the evening" : " at night";

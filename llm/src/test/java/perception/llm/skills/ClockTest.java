@@ -73,11 +73,11 @@ class ClockTest {
 
     @Test
     void spokenTimes() {
-        assertEquals("noon", Clock.spokenTime(12, 0));
+        assertEquals("midday", Clock.spokenTime(12, 0));
         assertEquals("midnight", Clock.spokenTime(0, 0));
         assertEquals("ten o'clock in the morning", Clock.spokenTime(10, 0));
         assertEquals("five minutes past seven o'clock in the evening", Clock.spokenTime(19, 5));
         assertEquals("fifteen minutes past midnight", Clock.spokenTime(0, 15));
-        assertEquals("one minute past noon", Clock.spokenTime(12, 1));
+        assertEquals("one minute past midday", Clock.spokenTime(12, 1));
     }
 }

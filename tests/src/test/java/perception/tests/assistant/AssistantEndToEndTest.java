@@ -95,11 +95,11 @@ class AssistantEndToEndTest {
         return r.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
     }
 
-    /** How the hour is said from a minute before to a minute after (an answer may straddle the hour): "ten", "noon", "midnight". */
+    /** How the hour is said from a minute before to a minute after (an answer may straddle the hour): "ten", "midday", "midnight". */
     static Set<String> tokyoHourWords(ZonedDateTime from, ZonedDateTime to) {
         Set<String> words = new LinkedHashSet<>();
         for (ZonedDateTime t = from.minusMinutes(1); !t.isAfter(to.plusMinutes(1)); t = t.plusMinutes(1)) {
-            words.add(t.getHour() == 12 ? "noon" : t.getHour() == 0 ? "midnight" : WORDS[t.getHour() % 12]);
+            words.add(t.getHour() == 12 ? "midday" : t.getHour() == 0 ? "midnight" : WORDS[t.getHour() % 12]);
         }
         return words;
     }
@@ -126,11 +126,11 @@ class AssistantEndToEndTest {
             assertEquals(200, back.statusCode(), back.body());
             String heard = new JsonObject(back.body()).getString("text").toLowerCase(Locale.ROOT);
             Set<String> hours = tokyoHourWords(before, after);
-            // the hour as heard: the word before "o'clock", or noon / midnight (words that sound like a number count as it)
+            // the hour as heard: the word before "o'clock", or midday / midnight (words that sound like a number count as it)
             List<String> words = List.of(heard.replace("o'clock", " o'clock").split("\\s+"));
             int oclock = words.indexOf("o'clock");
             String firstNumber = oclock > 0 ? HOMOPHONES.getOrDefault(words.get(oclock - 1), words.get(oclock - 1))
-                    : words.contains("noon") ? "noon" : words.contains("midnight") ? "midnight" : null;
+                    : words.contains("midday") ? "midday" : words.contains("midnight") ? "midnight" : null;
             assertTrue(hours.contains(firstNumber), "the answer's audio, heard back as '" + heard + "', says the hour " + hours
                     + " (answer text: " + said + ")");
             assertNotNull(done.getJsonObject("latency_ms").getLong("first_audio"), done.encode());
