@@ -141,7 +141,7 @@ public final class Gateway {
     public Future<Void> stop() {
         long timeout = context.config().shutdownTimeoutMillis();
         CompletableFuture<Void> stopped = new CompletableFuture<>();
-        http.drain(timeout).onComplete(drained -> closeOffLoop(context.vertx(), timeout + 5000).whenComplete((v, e) -> {
+        http.drain(timeout).onComplete(drained -> closeOffLoop(context.vertx(), timeout + 30_000).whenComplete((v, e) -> {
             if (e == null) stopped.complete(null);
             else stopped.completeExceptionally(e);
         }));

@@ -38,7 +38,7 @@ public final class Main {
             log.info("shutting down: draining in-flight work (at most {} ms)", config.shutdownTimeoutMillis());
             try {
                 g.stop().toCompletionStage().toCompletableFuture()
-                        .get(config.shutdownTimeoutMillis() + 5000, TimeUnit.MILLISECONDS);
+                        .get(config.shutdownTimeoutMillis() + 35_000, TimeUnit.MILLISECONDS);
                 log.info("stopped");
             } catch (Exception e) {
                 log.warn("shutdown did not finish cleanly: {}", e.toString());

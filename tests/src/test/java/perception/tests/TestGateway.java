@@ -51,6 +51,6 @@ public final class TestGateway implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        gateway.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        gateway.stop().toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
     }
 }
