@@ -52,7 +52,10 @@ final class HttpVerticle extends VerticleBase {
         }
         server = vertx.createHttpServer(options);
         HeaderTimeout headers = new HeaderTimeout(vertx, config.limit("header_timeout_s") * 1000);
-        return server.connectionHandler(headers::opened)
+        return server.connectionHandler(conn -> {
+                    ServerErrors.guardVersions(conn);
+                    headers.opened(conn);
+                })
                 .invalidRequestHandler(ServerErrors::invalidRequest)
                 .requestHandler(req -> {
                     headers.arrived(req.connection());

@@ -82,6 +82,8 @@ public final class GatewayConfig {
             new Setting("tls_key", null, "PEM private key file for tls_cert"),
             new Setting("allowed_origins", null, "web pages (origins, comma list, * for any) that may call the gateway besides its own and localhost's"),
             new Setting("realtime_max_item_kb", "1024", "largest realtime conversation item (text and images as JSON), in KB; larger items are refused"),
+            new Setting("realtime_max_session_seconds", "3600", "most input audio in one /v1/realtime session (more: close 1008)"),
+            new Setting("max_answer_tokens", "4096", "most tokens in one LLM answer: the default max_tokens, and a chat request asking for more gets 400"),
             new Setting("log_level", "info", "trace | debug | info | warn | error"),
             new Setting("wyoming_port", null, "Wyoming (Home Assistant voice) TCP port; unset = off, 0 = any free port"),
             new Setting("wyoming_host", null, "interface the Wyoming server listens on (default: host)"));
@@ -89,7 +91,8 @@ public final class GatewayConfig {
     /** The settings of the limits block above, each a whole number above 0, read with {@link #limit}. */
     static final List<String> LIMITS = List.of("header_timeout_s", "body_timeout_s", "idle_timeout_s", "ws_max_frame_kb",
             "ws_max_message_mb", "ws_max_queued_kb", "slow_consumer_s", "max_audio_seconds", "stream_max_message_seconds",
-            "stream_max_session_seconds", "pool_queue", "realtime_max_item_kb", "key_rps", "key_max_sessions");
+            "stream_max_session_seconds", "pool_queue", "realtime_max_item_kb", "key_rps", "key_max_sessions",
+            "realtime_max_session_seconds", "max_answer_tokens");
 
     private static final Map<String, Setting> BY_KEY = SETTINGS.stream()
             .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));

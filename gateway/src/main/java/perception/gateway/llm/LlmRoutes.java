@@ -40,6 +40,14 @@ public final class LlmRoutes {
             throw ApiError.badRequest("invalid_json", "The body is not a JSON object: " + e.getMessage());
         }
         ChatCompletionRequest req = ChatCompletionRequest.parse(body);
+        long cap = context.config().limit("max_answer_tokens");
+        Long asked = req.bus.getLong("max_tokens");
+        if (asked != null && asked > cap) {
+            // as OpenAI answers a max_tokens above the model's output limit: a 400 naming the limit
+            throw ApiError.badParam(body.containsKey("max_completion_tokens") ? "max_completion_tokens" : "max_tokens",
+                    "max_tokens is " + asked + ", but this gateway answers with at most " + cap
+                            + " tokens (setting max_answer_tokens): ask for " + cap + " or fewer.");
+        }
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         String streamTo = Bus.GENERATE + ".stream." + id;
         long created = System.currentTimeMillis() / 1000;

@@ -132,7 +132,11 @@ public final class LlmVerticle extends VerticleBase {
         ChatRequest request;
         JsonObject camera;
         try {
-            request = BusChat.toRequest(body);
+            // every answer is bounded, whoever asks (chat route, realtime, Wyoming): at most
+            // max_answer_tokens, which is also the default when the caller sets none
+            long cap = context.config().limit("max_answer_tokens");
+            Long asked = body.getValue("max_tokens") instanceof Number n ? n.longValue() : null;
+            request = BusChat.toRequest(body.copy().put("max_tokens", asked == null || asked > cap || asked < 1 ? cap : asked));
             camera = body.getJsonObject("observation");
         } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
             message.fail(400, "invalid request: " + e.getMessage());
@@ -141,12 +145,18 @@ public final class LlmVerticle extends VerticleBase {
         // "assistant" (or any name, without an LLM) is the built-in assistant alone
         boolean builtIn = m == null || BuiltInAssistant.ID.equals(body.getString("model"));
         boolean spoken = Boolean.TRUE.equals(body.getValue("spoken"));
+        // a full pool refuses new work (the chat route answers 503 + Retry-After) instead of queueing it
+        var busy = context.overloaded("llm");
+        if (busy != null) {
+            message.fail(busy.status(), busy.getMessage());
+            return;
+        }
         message.reply(new JsonObject().put("accepted", id).put("model", builtIn ? BuiltInAssistant.ID : m.id()));
         Cancellation cancellation = new Cancellation();
         if (cancelledEarly.remove(id) != null) cancellation.cancel(); // the cancel overtook the request
         running.put(id, cancellation);
         long t0 = System.nanoTime();
-        context.pool("llm").executeBlocking(() -> {
+        context.run("llm", () -> {
             VisionDescriber vision = new VisionDescriber(context);
             TurnContext turn = new TurnContext(context.config().timezone(), camera, request, vision);
             TokenListener listener = BusChat.listener(vertx.eventBus(), streamTo, cancellation);
@@ -156,7 +166,7 @@ public final class LlmVerticle extends VerticleBase {
             UnaryOperator<ChatRequest> fuse = r -> r.withMessages(Fusion.prepare(r.messages(), new Fusion.Target(m.acceptsImages(),
                     m::countTokens, m.contextLength() > 0 ? Math.max(16, m.contextLength() * 3 / 4) : 0, 1100, vision)));
             return a.answer(request, turn, spoken, fuse, listener, cancellation);
-        }, false).onComplete(r -> {
+        }).onComplete(r -> {
             running.remove(id);
             context.inferenceTimer("llm").record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             if (r.succeeded()) {

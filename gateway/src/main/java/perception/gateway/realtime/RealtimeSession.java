@@ -46,6 +46,7 @@ final class RealtimeSession {
     private String turns;                 // bus address of the turn-detection session
     private Future<?> audioTail = Future.succeededFuture();
     private int audioQueued;
+    private double heardSeconds;          // input audio received in this session, for realtime_max_session_seconds
     private Resampler resampler;
     private String userItemId;            // the user item being spoken, between speech_started and final
     private String lastTranscriptDelta = "";
@@ -135,8 +136,17 @@ final class RealtimeSession {
         if (resampler == null) resampler = new Resampler(config.inputRate, 16000);
         float[] at16k = resampler.process(Pcm16.decode(pcm, 0, pcm.length));
         Buffer chunk = Buffer.buffer(Pcm16.encode(at16k, 0, at16k.length));
-        if (++audioQueued > MAX_AUDIO_QUEUE) ws.pause(); // the client sends faster than we recognise
         int samples16k = at16k.length;
+        heardSeconds += samples16k / 16000.0;
+        long perSession = context.config().limit("realtime_max_session_seconds");
+        if (heardSeconds > perSession) {
+            // work per session is bounded in seconds of audio, not only bytes per message
+            send(RealtimeEvents.error("session_too_long", "this session has sent more than " + perSession
+                    + " s of audio (setting realtime_max_session_seconds): open a new session", eventId));
+            if (!ws.isClosed()) ws.close(SocketGuard.POLICY, "session_too_long"); // its close handler cleans up
+            return;
+        }
+        if (++audioQueued > MAX_AUDIO_QUEUE) ws.pause(); // the client sends faster than we recognise
         audioTail = audioTail.transform(x -> {
                     if (closed) return Future.succeededFuture();
                     arrivals.received(samples16k, received);

@@ -74,7 +74,14 @@ public final class VisionVerticle extends VerticleBase {
 
     private void handle(Message<Object> message) {
         Object body = message.body();
-        context.pool("vision").executeBlocking(() -> {
+        // a full pool refuses new work (503 + Retry-After for requests, an error event for a video
+        // frame) instead of queueing it without bound; counted by context.run
+        var busy = context.overloaded("vision");
+        if (busy != null) {
+            VisionErrors.fail(message, busy);
+            return;
+        }
+        context.run("vision", () -> {
             inUse.readLock().lock();
             try {
                 if (closed) throw new IllegalStateException("the vision sense is stopping");
@@ -82,7 +89,7 @@ public final class VisionVerticle extends VerticleBase {
             } finally {
                 inUse.readLock().unlock();
             }
-        }, false).onComplete(r -> {
+        }).onComplete(r -> {
             if (r.succeeded()) {
                 message.reply(r.result());
             } else {
