@@ -90,14 +90,14 @@ public final class Routes {
     private static void ready(RoutingContext ctx, ModelRegistry models, boolean draining) {
         boolean ready = models.ready() && !draining;
         String status = draining ? "draining" : ready ? "ready"
-                : models.entries().stream().anyMatch(e -> "failed".equals(e.state())) ? "failed" : "loading";
+                : models.entries().stream().anyMatch(e -> e.state() == ModelRegistry.State.FAILED) ? "failed" : "loading";
         JsonReply.send(ctx, ready ? 200 : 503, new JsonObject().put("status", status).put("models", models.toJson()));
     }
 
     private static void models(RoutingContext ctx, ModelRegistry models) {
         JsonArray data = new JsonArray();
         for (ModelRegistry.Entry e : models.entries()) {
-            if (!"loaded".equals(e.state())) continue;
+            if (e.state() != ModelRegistry.State.LOADED) continue;
             data.add(new JsonObject().put("id", e.id()).put("object", "model").put("created", e.createdAt())
                     .put("owned_by", "perception-gateway").put("task", e.task()));
         }

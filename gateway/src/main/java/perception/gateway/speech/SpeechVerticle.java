@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.core.Bus;
 import perception.gateway.core.GatewayContext;
+import perception.gateway.core.ModelCatalog;
 import perception.gateway.core.ModelLoader;
 import perception.speech.Audio;
 import perception.speech.AudioDecoder;
@@ -85,13 +86,15 @@ public final class SpeechVerticle extends VerticleBase {
         Path dir = context.config().modelsDir();
         decoder = new AudioDecoder(Path.of(System.getProperty("java.io.tmpdir"), "perception-decode"), context.config().limit("max_audio_seconds"));
         int voices = Math.max(1, Math.min(4, context.config().inferenceThreads()));
+        ModelCatalog catalog = ModelCatalog.bundled();
+        ModelCatalog.Model vosk = catalog.forLoader(ModelCatalog.Loader.VOSK);
+        ModelCatalog.Model freetts = catalog.forLoader(ModelCatalog.Loader.FREETTS);
+        ModelCatalog.Model silero = catalog.forLoader(ModelCatalog.Loader.SILERO_VAD);
         return Future.all(
-                ModelLoader.load(context, "vosk-en", "speech-recognition", dir.resolve("vosk-en"),
-                        () -> VoskTranscriber.load(dir.resolve("vosk-en"))).onSuccess(t -> transcriber = t),
-                ModelLoader.load(context, "freetts-kevin16", "speech-synthesis", null,
-                        () -> FreeTtsSynthesizer.load(voices)).onSuccess(s -> synthesizer = s),
-                ModelLoader.load(context, "silero-vad", "voice-activity", dir.resolve("silero-vad/silero_vad_v5.onnx"),
-                        () -> SileroVad.load(dir.resolve("silero-vad/silero_vad_v5.onnx"))).onSuccess(v -> vad = v))
+                ModelLoader.load(context, vosk, vosk.dir(dir), () -> VoskTranscriber.load(vosk.dir(dir))).onSuccess(t -> transcriber = t),
+                // the kevin16 voice ships on the classpath (the freetts jar), so there is no file to check
+                ModelLoader.load(context, freetts, null, () -> FreeTtsSynthesizer.load(voices)).onSuccess(s -> synthesizer = s),
+                ModelLoader.load(context, silero, silero.file(dir, "model"), () -> SileroVad.load(silero.file(dir, "model"))).onSuccess(v -> vad = v))
                 .onSuccess(v -> {
                     var bus = vertx.eventBus();
                     bus.<Buffer>consumer(Bus.TRANSCRIBE, this::transcribe);

@@ -36,8 +36,8 @@ final class WyomingInfo {
                     .put("supports_synthesize_streaming", true));
         }
         String brain = switch (LlmVerticle.backend(config)) {
-            case "remote" -> config.llmModel() == null ? "remote LLM at " + config.llmUrl() : config.llmModel() + " at " + config.llmUrl();
-            case "embedded" -> config.llmModelDir().getFileName() + " (embedded)";
+            case REMOTE -> config.llmModel() == null ? "remote LLM at " + config.llmUrl() : config.llmModel() + " at " + config.llmUrl();
+            case EMBEDDED -> config.llmModelDir().getFileName() + " (embedded)";
             default -> "built-in assistant (no LLM configured)";
         };
         JsonArray handle = new JsonArray().add(artifact("perception-assistant", "Perception Gateway's assistant, the same one /v1/realtime talks to",
