@@ -358,10 +358,13 @@ public final class GatewayConfig {
         return b;
     }
 
+    /** The loader name of the default embedded chat model in models.json. */
+    public static final String EMBEDDED_LLM = "embedded-llm";
+
     /** The embedded LLM folder: llm_model_dir, by default the catalog's embedded-llm model under models_dir. */
     public Path llmModelDir() {
         return raw("llm_model_dir") != null ? Path.of(raw("llm_model_dir"))
-                : ModelCatalog.bundled().forLoader(ModelCatalog.Loader.EMBEDDED_LLM).dir(modelsDir());
+                : ModelCatalog.bundled().forLoader(EMBEDDED_LLM).dir(modelsDir());
     }
 
     public String llmUrl() {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import perception.vision.Analyzer;
@@ -17,32 +16,16 @@ import perception.vision.Analyzer;
 /**
  * The models the gateway knows, read from models/models.json (the fetcher's manifest, built into the
  * jar as a resource): each model's id, task (as /v1/models and /ready show it), folder, files by role
- * and which loader takes it. The senses ask it for paths instead of writing them out.
+ * and which loader takes it
+ * (a name the loading sense owns: {@code vosk}, {@code freetts}, {@code silero-vad}, {@code vision}, {@code embedded-llm}). The senses ask it for paths instead of writing them out.
  */
 public final class ModelCatalog {
     /** Where the build puts models/models.json on the classpath (gateway/pom.xml, resources). */
     static final String RESOURCE = "/perception/models/models.json";
     private static volatile ModelCatalog bundled;
 
-    /** The code that loads a model; {@code loader} in models.json. */
-    public enum Loader {
-        VOSK, FREETTS, SILERO_VAD, VISION, EMBEDDED_LLM;
-
-        public String wireName() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-
-        static Loader of(String name, String model) {
-            for (Loader l : values()) {
-                if (l.wireName().equals(name)) return l;
-            }
-            throw new IllegalStateException("models.json: model " + model + " has loader '" + name + "'; known: "
-                    + java.util.Arrays.stream(values()).map(Loader::wireName).toList());
-        }
-    }
-
     /** One model: its folder under models_dir and its files by role (role → path inside the folder). */
-    public record Model(String id, String task, Loader loader, Analyzer analyzer, String dir, boolean isDefault, Map<String, String> roles) {
+    public record Model(String id, String task, String loader, Analyzer analyzer, String dir, boolean isDefault, Map<String, String> roles) {
         public Path dir(Path modelsDir) {
             return modelsDir.resolve(dir);
         }
@@ -87,7 +70,8 @@ public final class ModelCatalog {
                 analyzer = Analyzer.of(m.get("analyzer").asText());
                 if (analyzer == null) throw new IllegalStateException("models.json: model " + id + " has unknown analyzer " + m.get("analyzer"));
             }
-            models.add(new Model(id, m.get("task").asText(), Loader.of(m.path("loader").asText(), id), analyzer,
+            if (!m.hasNonNull("loader")) throw new IllegalStateException("models.json: model " + id + " has no \"loader\" (the code that loads it)");
+            models.add(new Model(id, m.get("task").asText(), m.get("loader").asText(), analyzer,
                     m.get("dir").asText(), m.path("default").asBoolean(false), roles));
         }
         return new ModelCatalog(models);
@@ -102,10 +86,13 @@ public final class ModelCatalog {
                 .orElseThrow(() -> new IllegalStateException("models.json has no model '" + id + "'"));
     }
 
-    /** The model a loader takes (the first one listed, when several share a loader). */
-    public Model forLoader(Loader loader) {
-        return models.stream().filter(m -> m.loader() == loader).findFirst()
-                .orElseThrow(() -> new IllegalStateException("models.json has no model with loader " + loader.wireName()));
+    /**
+     * The model a loader takes (the first one listed, when several share a loader). A loader is a name
+     * its sense owns (SpeechVerticle.VOSK, ...), so a new sense adds its model to models.json only.
+     */
+    public Model forLoader(String loader) {
+        return models.stream().filter(m -> m.loader().equals(loader)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("models.json has no model with loader '" + loader + "': add it there"));
     }
 
     /** The model serving a vision analyzer; empty for scene statistics. */

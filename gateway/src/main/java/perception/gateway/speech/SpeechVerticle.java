@@ -49,6 +49,8 @@ import perception.speech.VoskTranscriber;
  */
 public final class SpeechVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(SpeechVerticle.class);
+    /** The loaders of this sense's models in models.json. */
+    public static final String VOSK = "vosk", FREETTS = "freetts", SILERO_VAD = "silero-vad";
     public static final String STREAM_OPEN = "perception.transcribe.stream.open";
     static final String STREAM_PREFIX = "perception.transcribe.stream.";
     /** A streaming session that hears nothing for this long is closed (its client vanished). */
@@ -87,9 +89,9 @@ public final class SpeechVerticle extends VerticleBase {
         decoder = new AudioDecoder(Path.of(System.getProperty("java.io.tmpdir"), "perception-decode"), context.config().limit("max_audio_seconds"));
         int voices = Math.max(1, Math.min(4, context.config().inferenceThreads()));
         ModelCatalog catalog = ModelCatalog.bundled();
-        ModelCatalog.Model vosk = catalog.forLoader(ModelCatalog.Loader.VOSK);
-        ModelCatalog.Model freetts = catalog.forLoader(ModelCatalog.Loader.FREETTS);
-        ModelCatalog.Model silero = catalog.forLoader(ModelCatalog.Loader.SILERO_VAD);
+        ModelCatalog.Model vosk = catalog.forLoader(VOSK);
+        ModelCatalog.Model freetts = catalog.forLoader(FREETTS);
+        ModelCatalog.Model silero = catalog.forLoader(SILERO_VAD);
         return Future.all(
                 ModelLoader.load(context, vosk, vosk.dir(dir), () -> VoskTranscriber.load(vosk.dir(dir))).onSuccess(t -> transcriber = t),
                 // the kevin16 voice ships on the classpath (the freetts jar), so there is no file to check
