@@ -175,7 +175,7 @@ public final class SpeechVerticle extends VerticleBase {
         boolean words = !"false".equals(msg.headers().get("words"));
         if (refuseIfBusy(msg)) return;
         byte[] bytes = msg.body().getBytes();
-        var timer = context.inferenceTimer("vosk-en");
+        var timer = context.inferenceTimer(ModelCatalog.bundled().forLoader(VOSK).id());
         blocking(() -> {
             Audio audio = decoder.decode16k(bytes);
             long t0 = System.nanoTime();
@@ -191,7 +191,7 @@ public final class SpeechVerticle extends VerticleBase {
         AtomicBoolean cancelled = new AtomicBoolean();
         AtomicInteger chunks = new AtomicInteger();
         if (refuseIfBusy(msg)) return;
-        var timer = context.inferenceTimer("freetts-kevin16");
+        var timer = context.inferenceTimer(ModelCatalog.bundled().forLoader(FREETTS).id());
         blocking(() -> {
             long t0 = System.nanoTime();
             long bytes = synthesizer.synthesize(req.getString("input", ""), req.getInteger("sample_rate", 24000),
