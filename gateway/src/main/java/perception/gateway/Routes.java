@@ -37,12 +37,20 @@ public final class Routes {
     private Routes() {
     }
 
-    public static Router create(GatewayContext context, PrometheusMeterRegistry meters, BooleanSupplier draining) {
+    /** The handlers whose counts span every HTTP verticle instance: the active-request gauge and the per-key limits. */
+    record Shared(RequestLimits limits, ApiKeys keys) {
+    }
+
+    static Shared shared(GatewayContext context) {
+        return new Shared(new RequestLimits(context), new ApiKeys(context.config()));
+    }
+
+    public static Router create(GatewayContext context, PrometheusMeterRegistry meters, BooleanSupplier draining, Shared shared) {
         Router router = Router.router(context.vertx());
         router.route().handler(Routes::logRequest);
-        router.route().handler(new RequestLimits(context));
+        router.route().handler(shared.limits());
         router.route().handler(new Origins(context.config().get("allowed_origins")));
-        router.route().handler(new ApiKeys(context.config()));
+        router.route().handler(shared.keys());
         // JSON endpoints take JSON only: a text/plain POST is a "simple" cross-site request with no preflight
         router.post("/v1/audio/speech").handler(Routes::requireJson);
         router.post("/v1/chat/completions").handler(Routes::requireJson);
@@ -90,14 +98,14 @@ public final class Routes {
     private static void ready(RoutingContext ctx, ModelRegistry models, boolean draining) {
         boolean ready = models.ready() && !draining;
         String status = draining ? "draining" : ready ? "ready"
-                : models.entries().stream().anyMatch(e -> "failed".equals(e.state())) ? "failed" : "loading";
+                : models.entries().stream().anyMatch(e -> e.state() == ModelRegistry.State.FAILED) ? "failed" : "loading";
         JsonReply.send(ctx, ready ? 200 : 503, new JsonObject().put("status", status).put("models", models.toJson()));
     }
 
     private static void models(RoutingContext ctx, ModelRegistry models) {
         JsonArray data = new JsonArray();
         for (ModelRegistry.Entry e : models.entries()) {
-            if (!"loaded".equals(e.state())) continue;
+            if (e.state() != ModelRegistry.State.LOADED) continue;
             data.add(new JsonObject().put("id", e.id()).put("object", "model").put("created", e.createdAt())
                     .put("owned_by", "perception-gateway").put("task", e.task()));
         }

@@ -36,8 +36,7 @@ public final class GatewayConfig {
         }
     }
 
-    public static final List<String> ANALYZERS = List.of("objects", "faces", "text", "scene");
-    public static final List<String> LLM_BACKENDS = List.of("auto", "embedded", "remote", "none");
+    public static final List<String> ANALYZERS = perception.vision.Analyzer.names();
 
     public static final List<Setting> SETTINGS = List.of(
             new Setting("config", null, "JSON or YAML file with any of these settings (keys as in this table)"),
@@ -58,7 +57,8 @@ public final class GatewayConfig {
             new Setting("max_body_mb", "25", "largest request body accepted, in MB (larger → 413)"),
             new Setting("max_image_megapixels", "40", "largest image accepted, in megapixels, checked before decoding"),
             new Setting("inference_threads", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())),
-                    "worker threads per inference pool"),
+                    "worker threads per inference pool; each ONNX Runtime session (vision, embedded LLM) then gets cores / inference_threads"
+                    + " threads of its own (at least 1), so the threads of one pool's parallel runs do not outnumber the cores"),
             new Setting("shutdown_timeout_s", "10", "on SIGTERM, how long in-flight work may drain"),
             // ---- limits, timeouts, keys and TLS against hostile traffic (issue #12); see LIMITS below ----
             new Setting("header_timeout_s", "10", "a new connection must send its request headers within this many seconds"),
@@ -236,7 +236,7 @@ public final class GatewayConfig {
                     + " protocol carries no API keys: set GATEWAY_WYOMING_HOST=127.0.0.1, or --allow-open-bind true to serve Home Assistant"
                     + " on the network (HTTP still asks for the API keys when they are set)");
         }
-        if ("remote".equals(llmBackend()) && llmUrl() == null) {
+        if (llmBackend() == LlmBackend.REMOTE && llmUrl() == null) {
             throw new ConfigException("llm_backend is remote but llm_url is not set: set GATEWAY_LLM_URL (e.g. http://localhost:11434/v1)");
         }
         if (llmUrl() != null && !llmUrl().matches("https?://.+")) {
@@ -354,14 +354,20 @@ public final class GatewayConfig {
         return Collections.unmodifiableSet(set);
     }
 
-    public String llmBackend() {
+    public LlmBackend llmBackend() {
         String v = raw("llm_backend") == null ? "auto" : raw("llm_backend").toLowerCase(Locale.ROOT);
-        if (!LLM_BACKENDS.contains(v)) throw new ConfigException("llm_backend must be one of " + LLM_BACKENDS + ", got '" + v + "'");
-        return v;
+        LlmBackend b = LlmBackend.of(v);
+        if (b == null) throw new ConfigException("llm_backend must be one of " + LlmBackend.names() + ", got '" + v + "'");
+        return b;
     }
 
+    /** The loader name of the default embedded chat model in models.json. */
+    public static final String EMBEDDED_LLM = "embedded-llm";
+
+    /** The embedded LLM folder: llm_model_dir, by default the catalog's embedded-llm model under models_dir. */
     public Path llmModelDir() {
-        return raw("llm_model_dir") == null ? modelsDir().resolve("smolvlm") : Path.of(raw("llm_model_dir"));
+        return raw("llm_model_dir") != null ? Path.of(raw("llm_model_dir"))
+                : ModelCatalog.bundled().forLoader(EMBEDDED_LLM).dir(modelsDir());
     }
 
     public String llmUrl() {
@@ -415,6 +421,16 @@ public final class GatewayConfig {
 
     public int inferenceThreads() {
         return (int) positive("inference_threads");
+    }
+
+    /**
+     * ONNX Runtime intra-op threads per session, from the one thread budget: a pool runs up to
+     * inference_threads jobs at once, each session gets cores / inference_threads threads (at least 1),
+     * so pool threads × ORT threads stay within the cores instead of every session sizing itself to
+     * all of them (N pool threads × N ORT threads before).
+     */
+    public int intraOpThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / inferenceThreads());
     }
 
     public long shutdownTimeoutMillis() {

@@ -36,6 +36,15 @@ final class BusChat {
     private BusChat() {
     }
 
+    /**
+     * An image part's bytes: the route puts them decoded (a byte[] that crosses the local bus as it is);
+     * a base64 string (realtime conversation items, or a JSON body from another node) is decoded here.
+     */
+    static byte[] imageBytes(JsonObject part) {
+        Object v = part.getMap().get("image");
+        return v instanceof byte[] bytes ? bytes : Base64.getMimeDecoder().decode((String) v);
+    }
+
     static ChatRequest toRequest(JsonObject bus) {
         List<ChatMessage> messages = new ArrayList<>();
         for (Object o : bus.getJsonArray("messages")) {
@@ -44,7 +53,7 @@ final class BusChat {
             for (Object p : m.getJsonArray("parts", new JsonArray())) {
                 JsonObject part = (JsonObject) p;
                 if (part.containsKey("image")) {
-                    parts.add(new ContentPart.Image(Base64.getMimeDecoder().decode(part.getString("image")), part.getString("mime")));
+                    parts.add(new ContentPart.Image(imageBytes(part), part.getString("mime")));
                 } else {
                     parts.add(new ContentPart.Text(part.getString("text", "")));
                 }

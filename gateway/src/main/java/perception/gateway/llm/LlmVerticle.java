@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import perception.gateway.core.Bus;
 import perception.gateway.core.GatewayConfig;
 import perception.gateway.core.GatewayContext;
+import perception.gateway.core.LlmBackend;
 import perception.gateway.core.ModelLoader;
 import perception.llm.Cancellation;
 import perception.llm.ChatModel;
@@ -74,20 +75,20 @@ public final class LlmVerticle extends VerticleBase {
     }
 
     /** The backend this configuration selects: remote, embedded or none. */
-    public static String backend(GatewayConfig config) {
-        String b = config.llmBackend();
-        if (!b.equals("auto")) return b;
-        if (config.llmUrl() != null) return "remote";
-        return Files.isDirectory(config.llmModelDir()) ? "embedded" : "none";
+    public static LlmBackend backend(GatewayConfig config) {
+        LlmBackend b = config.llmBackend();
+        if (b != LlmBackend.AUTO) return b;
+        if (config.llmUrl() != null) return LlmBackend.REMOTE;
+        return Files.isDirectory(config.llmModelDir()) ? LlmBackend.EMBEDDED : LlmBackend.NONE;
     }
 
     @Override
     public Future<?> start() {
         GatewayConfig config = context.config();
-        String backend = backend(config);
+        LlmBackend backend = backend(config);
         Future<ChatModel> loaded;
         switch (backend) {
-            case "remote" -> {
+            case REMOTE -> {
                 RemoteChatModel remote = new RemoteChatModel(RemoteConfig.of(config.llmUrl(), config.llmApiKey(), config.llmModel())
                         .withVision(config.llmVision()));
                 String id = config.llmModel() != null ? config.llmModel() : "remote-llm";
@@ -95,9 +96,9 @@ public final class LlmVerticle extends VerticleBase {
                 context.models().loaded(id, "chat", 0, config.llmUrl());
                 loaded = Future.succeededFuture(remote);
             }
-            case "embedded" -> {
+            case EMBEDDED -> {
                 Path dir = config.llmModelDir();
-                EmbeddedChatModel.Options options = new EmbeddedChatModel.Options(config.inferenceThreads(), true, config.maxImagePixels());
+                EmbeddedChatModel.Options options = new EmbeddedChatModel.Options(config.intraOpThreads(), true, config.maxImagePixels());
                 loaded = ModelLoader.load(context, dir.getFileName().toString(), "chat", dir,
                         () -> EmbeddedChatModel.load(dir, options)).map(m -> (ChatModel) m);
             }

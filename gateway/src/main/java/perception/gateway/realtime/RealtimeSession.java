@@ -45,6 +45,7 @@ final class RealtimeSession {
 
     private String turns;                 // bus address of the turn-detection session
     private Future<?> audioTail = Future.succeededFuture();
+    private Future<Buffer> decodeTail = Future.succeededFuture(); // appends being decoded on a worker, in order
     private int audioQueued;
     private double heardSeconds;          // input audio received in this session, for realtime_max_session_seconds
     private Resampler resampler;
@@ -120,43 +121,62 @@ final class RealtimeSession {
     private void append(JsonObject event, String eventId) {
         if (!(event.getValue("audio") instanceof String b64)) throw new IllegalArgumentException("input_audio_buffer.append needs \"audio\": base64 PCM16");
         if (b64.length() > MAX_APPEND_BYTES * 4 / 3 + 4) throw new IllegalArgumentException("one append may carry at most 15 MB of audio");
+        if (b64.isEmpty()) return;
+        long received = System.nanoTime();
+        if (resampler == null) resampler = new Resampler(config.inputRate, 16000);
+        Resampler r = resampler; // a session.update may replace it; this chunk belongs to the one in use now
+        // Decoding and resampling (up to 15 MB) run on a worker, one chunk after another (the resampler
+        // carries state between chunks), while the event loop goes on; the turn detector still gets them in order.
+        Future<Buffer> decoded = decodeTail.transform(x -> context.vertx().executeBlocking(() -> decode(b64, r), false));
+        decodeTail = decoded;
+        if (++audioQueued > MAX_AUDIO_QUEUE) ws.pause(); // the client sends faster than we recognise
+        audioTail = audioTail.transform(x -> decoded.transform(d -> {
+                    if (d.failed()) {
+                        send(RealtimeEvents.error("invalid_audio", d.cause().getMessage(), eventId));
+                        return Future.succeededFuture();
+                    }
+                    Buffer chunk = d.result();
+                    if (closed || chunk == null) return Future.succeededFuture();
+                    heardSeconds += chunk.length() / 2 / 16000.0;
+                    long perSession = context.config().limit("realtime_max_session_seconds");
+                    if (heardSeconds > perSession) {
+                        // work per session is bounded in seconds of audio, not only bytes per message
+                        send(RealtimeEvents.error("session_too_long", "this session has sent more than " + perSession
+                                + " s of audio (setting realtime_max_session_seconds): open a new session", eventId));
+                        if (!ws.isClosed()) ws.close(SocketGuard.POLICY, "session_too_long"); // its close handler cleans up
+                        return Future.succeededFuture();
+                    }
+                    arrivals.received(chunk.length() / 2, received);
+                    return turnRequest(chunk).onSuccess(this::onTurnEvents).recover(e -> {
+                        send(RealtimeEvents.error("transcription_failed", String.valueOf(e.getMessage()), eventId));
+                        return Future.succeededFuture();
+                    });
+                }))
+                .transform(r2 -> {
+                    if (--audioQueued <= MAX_AUDIO_QUEUE / 2) ws.resume();
+                    return Future.succeededFuture();
+                });
+    }
+
+    /** Base64 PCM16 at the session's input rate → PCM16 at 16 kHz (null for no audio); runs on a worker. */
+    private static Buffer decode(String b64, Resampler resampler) {
         byte[] pcm;
         try {
             pcm = Base64.getDecoder().decode(b64);
         } catch (IllegalArgumentException e) {
-            send(RealtimeEvents.error("invalid_audio", "\"audio\" is not valid base64", eventId));
-            return;
+            throw new AudioRefused("\"audio\" is not valid base64");
         }
-        if (pcm.length % 2 != 0) {
-            send(RealtimeEvents.error("invalid_audio", "PCM16 audio needs an even number of bytes, got " + pcm.length, eventId));
-            return;
-        }
-        if (pcm.length == 0) return;
-        long received = System.nanoTime();
-        if (resampler == null) resampler = new Resampler(config.inputRate, 16000);
+        if (pcm.length % 2 != 0) throw new AudioRefused("PCM16 audio needs an even number of bytes, got " + pcm.length);
+        if (pcm.length == 0) return null;
         float[] at16k = resampler.process(Pcm16.decode(pcm, 0, pcm.length));
-        Buffer chunk = Buffer.buffer(Pcm16.encode(at16k, 0, at16k.length));
-        int samples16k = at16k.length;
-        heardSeconds += samples16k / 16000.0;
-        long perSession = context.config().limit("realtime_max_session_seconds");
-        if (heardSeconds > perSession) {
-            // work per session is bounded in seconds of audio, not only bytes per message
-            send(RealtimeEvents.error("session_too_long", "this session has sent more than " + perSession
-                    + " s of audio (setting realtime_max_session_seconds): open a new session", eventId));
-            if (!ws.isClosed()) ws.close(SocketGuard.POLICY, "session_too_long"); // its close handler cleans up
-            return;
+        return Buffer.buffer(Pcm16.encode(at16k, 0, at16k.length));
+    }
+
+    /** An append whose audio cannot be used: the client gets an invalid_audio error, the session carries on. */
+    private static final class AudioRefused extends RuntimeException {
+        AudioRefused(String message) {
+            super(message, null, false, false);
         }
-        if (++audioQueued > MAX_AUDIO_QUEUE) ws.pause(); // the client sends faster than we recognise
-        audioTail = audioTail.transform(x -> {
-                    if (closed) return Future.succeededFuture();
-                    arrivals.received(samples16k, received);
-                    return turnRequest(chunk).onSuccess(this::onTurnEvents);
-                })
-                .transform(r -> {
-                    if (r.failed()) send(RealtimeEvents.error("transcription_failed", String.valueOf(r.cause().getMessage()), eventId));
-                    if (--audioQueued <= MAX_AUDIO_QUEUE / 2) ws.resume();
-                    return Future.succeededFuture();
-                });
     }
 
     private void commit(String eventId) {

@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.core.Bus;
 import perception.gateway.core.GatewayContext;
+import perception.gateway.core.ModelCatalog;
 import perception.gateway.core.ModelLoader;
 import perception.speech.Audio;
 import perception.speech.AudioDecoder;
@@ -48,6 +49,8 @@ import perception.speech.VoskTranscriber;
  */
 public final class SpeechVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(SpeechVerticle.class);
+    /** The loaders of this sense's models in models.json. */
+    public static final String VOSK = "vosk", FREETTS = "freetts", SILERO_VAD = "silero-vad";
     public static final String STREAM_OPEN = "perception.transcribe.stream.open";
     static final String STREAM_PREFIX = "perception.transcribe.stream.";
     /** A streaming session that hears nothing for this long is closed (its client vanished). */
@@ -85,13 +88,15 @@ public final class SpeechVerticle extends VerticleBase {
         Path dir = context.config().modelsDir();
         decoder = new AudioDecoder(Path.of(System.getProperty("java.io.tmpdir"), "perception-decode"), context.config().limit("max_audio_seconds"));
         int voices = Math.max(1, Math.min(4, context.config().inferenceThreads()));
+        ModelCatalog catalog = ModelCatalog.bundled();
+        ModelCatalog.Model vosk = catalog.forLoader(VOSK);
+        ModelCatalog.Model freetts = catalog.forLoader(FREETTS);
+        ModelCatalog.Model silero = catalog.forLoader(SILERO_VAD);
         return Future.all(
-                ModelLoader.load(context, "vosk-en", "speech-recognition", dir.resolve("vosk-en"),
-                        () -> VoskTranscriber.load(dir.resolve("vosk-en"))).onSuccess(t -> transcriber = t),
-                ModelLoader.load(context, "freetts-kevin16", "speech-synthesis", null,
-                        () -> FreeTtsSynthesizer.load(voices)).onSuccess(s -> synthesizer = s),
-                ModelLoader.load(context, "silero-vad", "voice-activity", dir.resolve("silero-vad/silero_vad_v5.onnx"),
-                        () -> SileroVad.load(dir.resolve("silero-vad/silero_vad_v5.onnx"))).onSuccess(v -> vad = v))
+                ModelLoader.load(context, vosk, vosk.dir(dir), () -> VoskTranscriber.load(vosk.dir(dir))).onSuccess(t -> transcriber = t),
+                // the kevin16 voice ships on the classpath (the freetts jar), so there is no file to check
+                ModelLoader.load(context, freetts, null, () -> FreeTtsSynthesizer.load(voices)).onSuccess(s -> synthesizer = s),
+                ModelLoader.load(context, silero, silero.file(dir, "model"), () -> SileroVad.load(silero.file(dir, "model"))).onSuccess(v -> vad = v))
                 .onSuccess(v -> {
                     var bus = vertx.eventBus();
                     bus.<Buffer>consumer(Bus.TRANSCRIBE, this::transcribe);
@@ -170,7 +175,7 @@ public final class SpeechVerticle extends VerticleBase {
         boolean words = !"false".equals(msg.headers().get("words"));
         if (refuseIfBusy(msg)) return;
         byte[] bytes = msg.body().getBytes();
-        var timer = context.inferenceTimer("vosk-en");
+        var timer = context.inferenceTimer(ModelCatalog.bundled().forLoader(VOSK).id());
         blocking(() -> {
             Audio audio = decoder.decode16k(bytes);
             long t0 = System.nanoTime();
@@ -186,7 +191,7 @@ public final class SpeechVerticle extends VerticleBase {
         AtomicBoolean cancelled = new AtomicBoolean();
         AtomicInteger chunks = new AtomicInteger();
         if (refuseIfBusy(msg)) return;
-        var timer = context.inferenceTimer("freetts-kevin16");
+        var timer = context.inferenceTimer(ModelCatalog.bundled().forLoader(FREETTS).id());
         blocking(() -> {
             long t0 = System.nanoTime();
             long bytes = synthesizer.synthesize(req.getString("input", ""), req.getInteger("sample_rate", 24000),

@@ -10,17 +10,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.core.Bus;
 import perception.gateway.core.GatewayContext;
+import perception.gateway.core.ModelCatalog;
 import perception.gateway.core.ModelLoader;
+import perception.vision.Analyzer;
 import perception.vision.Describer;
 import perception.vision.FaceDetector;
 import perception.vision.Frame;
 import perception.vision.ImageDecoder;
+import perception.vision.ModelFiles;
 import perception.vision.ObjectDetector;
-import perception.vision.OnnxModel;
 import perception.vision.SceneChangeDetector;
-import perception.vision.TextDetector;
 import perception.vision.TextReader;
-import perception.vision.TextRecognizer;
 import perception.vision.VideoAnalyzer;
 import perception.vision.VideoSampler;
 import perception.vision.Vision;
@@ -51,25 +51,26 @@ public final class VisionVerticle extends VerticleBase {
         VisionCodecs.register(vertx);
         Set<String> analyzers = context.config().analyzers();
         Path dir = context.config().modelsDir();
-        int threads = 0;
-        Future<ObjectDetector> objects = analyzers.contains("objects")
-                ? ModelLoader.load(context, "yolox-nano", "object-detection", dir.resolve("yolox/yolox_nano.onnx"),
-                        () -> new ObjectDetector(OnnxModel.load("yolox-nano", dir.resolve("yolox/yolox_nano.onnx"), threads)))
-                : Future.succeededFuture();
-        Future<FaceDetector> faces = analyzers.contains("faces")
-                ? ModelLoader.load(context, "blazeface", "face-detection", dir.resolve("blazeface/face_detection_back_256x256.onnx"),
-                        () -> new FaceDetector(OnnxModel.load("blazeface", dir.resolve("blazeface/face_detection_back_256x256.onnx"), threads), 256))
-                : Future.succeededFuture();
-        Future<TextReader> text = analyzers.contains("text")
-                ? ModelLoader.load(context, "ppocr-v4", "text-recognition", dir.resolve("ppocr/rec.onnx"), () -> new TextReader(
-                        new TextDetector(OnnxModel.load("ppocr-v4", dir.resolve("ppocr/det.onnx"), threads)),
-                        new TextRecognizer(OnnxModel.load("ppocr-v4", dir.resolve("ppocr/rec.onnx"), threads), dir.resolve("ppocr/keys.txt"), 6)))
-                : Future.succeededFuture();
+        ModelCatalog catalog = ModelCatalog.bundled();
+        ModelFiles files = catalog.visionFiles(dir);
+        int threads = context.config().intraOpThreads();
+        Future<ObjectDetector> objects = load(analyzers, Analyzer.OBJECTS, catalog, dir, () -> Vision.loadObjects(files, threads));
+        Future<FaceDetector> faces = load(analyzers, Analyzer.FACES, catalog, dir, () -> Vision.loadFaces(files, threads));
+        Future<TextReader> text = load(analyzers, Analyzer.TEXT, catalog, dir, () -> Vision.loadText(files, threads));
         return Future.all(objects, faces, text).onSuccess(all -> {
             vision = new Vision(objects.result(), faces.result(), text.result());
             consumer = vertx.eventBus().consumer(Bus.ANALYZE, this::handle);
             log.info("vision ready: analyzers {}", vision.available());
         });
+    }
+
+    /** Loads an enabled analyzer's model under its catalog id and task (a missing file fails with the fetch command). */
+    private <T> Future<T> load(Set<String> enabled, Analyzer analyzer, ModelCatalog catalog, Path modelsDir, java.util.concurrent.Callable<T> loader) {
+        if (!enabled.contains(analyzer.wireName())) return Future.succeededFuture();
+        ModelCatalog.Model model = catalog.forAnalyzer(analyzer).orElseThrow();
+        // /ready's "source": the model's ONNX file, or its folder when it has several (text)
+        Path source = model.roles().containsKey("model") ? model.file(modelsDir, "model") : model.dir(modelsDir);
+        return ModelLoader.load(context, model, source, loader);
     }
 
     private void handle(Message<Object> message) {
