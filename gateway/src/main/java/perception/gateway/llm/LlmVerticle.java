@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import perception.gateway.core.ApiError;
 import perception.gateway.core.Bus;
+import perception.gateway.core.BusErrors;
+import perception.gateway.core.BusStream;
 import perception.gateway.core.GatewayConfig;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.ModelLoader;
@@ -128,14 +131,13 @@ public final class LlmVerticle extends VerticleBase {
         AssistantModel a = assistant;
         JsonObject body = message.body();
         String id = body.getString("id");
-        String streamTo = body.getString("stream_to");
         ChatRequest request;
         JsonObject camera;
         try {
             request = BusChat.toRequest(body);
             camera = body.getJsonObject("observation");
         } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
-            message.fail(400, "invalid request: " + e.getMessage());
+            BusErrors.fail(message, ApiError.badRequest("invalid_request", "invalid request: " + e.getMessage()));
             return;
         }
         // "assistant" (or any name, without an LLM) is the built-in assistant alone
@@ -146,40 +148,47 @@ public final class LlmVerticle extends VerticleBase {
         if (cancelledEarly.remove(id) != null) cancellation.cancel(); // the cancel overtook the request
         running.put(id, cancellation);
         long t0 = System.nanoTime();
-        context.pool("llm").executeBlocking(() -> {
+        // the listener left without a cancel (client gone): stop between two tokens instead of running on for nobody
+        BusStream.Emitter out = new BusStream.Emitter(vertx.eventBus(), body, cancellation::cancel);
+        context.run("llm", () -> {
             VisionDescriber vision = new VisionDescriber(context);
             TurnContext turn = new TurnContext(context.config().timezone(), camera, request, vision);
-            TokenListener listener = BusChat.listener(vertx.eventBus(), streamTo, cancellation);
+            TokenListener listener = BusChat.listener(out);
             if (builtIn) {
                 return new AssistantModel.Reply(BuiltInAssistant.ID, a.builtIn().answer(request, turn, spoken, listener, cancellation));
             }
             UnaryOperator<ChatRequest> fuse = r -> r.withMessages(Fusion.prepare(r.messages(), new Fusion.Target(m.acceptsImages(),
                     m::countTokens, m.contextLength() > 0 ? Math.max(16, m.contextLength() * 3 / 4) : 0, 1100, vision)));
             return a.answer(request, turn, spoken, fuse, listener, cancellation);
-        }, false).onComplete(r -> {
+        }).onComplete(r -> {
             running.remove(id);
             context.inferenceTimer("llm").record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             if (r.succeeded()) {
                 ChatResult result = r.result().result();
                 context.meters().counter("perception.llm.generations", "finish", result.finishReason().wireName()).increment();
-                vertx.eventBus().send(streamTo, BusChat.done(r.result().model(), result));
+                out.end(BusChat.done(r.result().model(), result));
             } else {
-                vertx.eventBus().send(streamTo, errorJson(r.cause()));
+                out.fail(toApiError(r.cause()));
             }
         });
     }
 
-    static JsonObject errorJson(Throwable t) {
-        if (t instanceof LlmException e) {
-            String type = e.status() == 400 ? "invalid_request_error" : e.status() >= 500 && e.status() != 500 ? "upstream_error" : "server_error";
-            if (e.status() >= 500 && e.status() != 500) log.warn("LLM backend failed: {}", e.getMessage());
-            else if (e.status() == 500) log.error("LLM failed", e);
-            return BusChat.error(e.status(), type, e.code(), e.getMessage());
-        }
-        if (t instanceof IllegalArgumentException) return BusChat.error(400, "invalid_request_error", "invalid_request", t.getMessage());
-        log.error("LLM generation failed", t);
-        return BusChat.error(500, "server_error", "internal_error", "Internal error: " + t.getClass().getSimpleName() + ". The gateway log has the details.");
+    /** The LLM's own failures, by type: an {@link LlmException} carries its status (a backend's failure is upstream). */
+    static ApiError typed(Throwable t) {
+        if (!(t instanceof LlmException e)) return null;
+        String type = e.status() == 400 ? "invalid_request_error" : e.status() >= 500 && e.status() != 500 ? "upstream_error" : "server_error";
+        if (e.status() >= 500 && e.status() != 500) log.warn("LLM backend failed: {}", e.getMessage());
+        else if (e.status() == 500) log.error("LLM failed", e);
+        return new ApiError(e.status(), type, e.code(), e.getMessage(), null);
     }
+
+    static ApiError toApiError(Throwable t) {
+        return BusErrors.of(t, "llm", LlmVerticle::typed);
+    }
+
+    /** How callers of the LLM name its absence and its timeouts. */
+    public static final BusErrors.Sense SENSE = new BusErrors.Sense("llm", "llm_loading",
+            "The language model is still loading (or failed to load): see /ready.", "The language model did not answer in time; try again.");
 
     /** The loaded chat model, or null (for /v1/models and tests). */
     public ChatModel model() {
@@ -191,14 +200,14 @@ public final class LlmVerticle extends VerticleBase {
         running.values().forEach(Cancellation::cancel);
         Future<Void> a = generate == null ? Future.succeededFuture() : generate.unregister();
         Future<Void> b = cancel == null ? Future.succeededFuture() : cancel.unregister();
-        return Future.all(a, b).eventually(() -> context.pool("model-loading").executeBlocking(() -> {
+        return Future.all(a, b).eventually(() -> context.run("model-loading", () -> {
             ChatModel m = model;
             model = null;
             assistant = null;
             context.models().remove(BuiltInAssistant.ID);
             if (m != null) m.close();
             return null;
-        }, false));
+        }));
     }
 
 }
