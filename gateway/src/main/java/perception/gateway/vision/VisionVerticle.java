@@ -9,6 +9,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.core.Bus;
+import perception.gateway.core.BusErrors;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.ModelLoader;
 import perception.vision.Describer;
@@ -74,23 +75,17 @@ public final class VisionVerticle extends VerticleBase {
 
     private void handle(Message<Object> message) {
         Object body = message.body();
-        context.pool("vision").executeBlocking(() -> {
+        context.run("vision", () -> {
             inUse.readLock().lock();
             try {
-                if (closed) throw new IllegalStateException("the vision sense is stopping");
+                if (closed) throw new BusErrors.StoppingException("vision");
                 return run(body);
             } finally {
                 inUse.readLock().unlock();
             }
-        }, false).onComplete(r -> {
-            if (r.succeeded()) {
-                message.reply(r.result());
-            } else {
-                if (!(r.cause() instanceof perception.vision.VisionException) && !(r.cause() instanceof IllegalArgumentException)) {
-                    log.error("vision request failed", r.cause());
-                }
-                VisionErrors.fail(message, r.cause());
-            }
+        }).onComplete(r -> {
+            if (r.succeeded()) message.reply(r.result());
+            else VisionErrors.fail(message, r.cause()); // logged there when it is not the client's fault
         });
     }
 
@@ -122,7 +117,7 @@ public final class VisionVerticle extends VerticleBase {
     public Future<?> stop() {
         Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
         // off the event loop, once the analyses in progress are done (a native session must not close under a worker)
-        return unregistered.eventually(() -> context.pool("model-loading").executeBlocking(() -> {
+        return unregistered.eventually(() -> context.run("model-loading", () -> {
             inUse.writeLock().lock();
             try {
                 closed = true;
@@ -131,6 +126,6 @@ public final class VisionVerticle extends VerticleBase {
                 inUse.writeLock().unlock();
             }
             return null;
-        }, false));
+        }));
     }
 }
