@@ -9,14 +9,13 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.core.ApiError;
 import perception.gateway.core.Bus;
 import perception.gateway.core.BusErrors;
 import perception.gateway.core.BusStream;
+import perception.gateway.core.SenseWork;
 import perception.gateway.core.SessionRegistry;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.ModelLoader;
@@ -60,13 +59,13 @@ public final class SpeechVerticle extends VerticleBase {
     private SessionRegistry<TranscriptionSession> sessions;
     private TurnService turns;
     private final List<MessageConsumer<?>> consumers = new java.util.ArrayList<>();
-    /** Work on the natives holds it shared; closing them takes it alone, so no worker runs a closed model. */
-    private final ReadWriteLock inUse = new ReentrantReadWriteLock();
+    /** The natives' work and their closing, kept apart. */
+    private final SenseWork work;
     private volatile boolean stopping;
-    private volatile boolean closed;
 
     public SpeechVerticle(GatewayContext context) {
         this.context = context;
+        this.work = new SenseWork(context, "speech", "speech");
     }
 
     /** The loaded models, for in-process users such as the realtime voice verticle; null until loaded. */
@@ -115,45 +114,29 @@ public final class SpeechVerticle extends VerticleBase {
 
     /**
      * Stops taking requests, lets the sessions' queued work finish and frees them, then closes the
-     * natives on a worker (never on the event loop) once no worker uses them any more: a native
-     * model closed under a running job crashes the JVM, and a close that blocks the event loop
-     * stalls Vert.x's own shutdown.
+     * natives through {@link SenseWork}: off the event loop, once no worker uses them any more.
      */
     @Override
     public Future<?> stop() {
         stopping = true; // a synthesis in progress stops at its next sentence
+        if (transcriber == null && synthesizer == null && vad == null) return Future.succeededFuture(); // speech off: nothing to close
         Future<?> unregistered = Future.join(consumers.stream().map(c -> (Future<?>) c.unregister()).toList());
         return unregistered
                 .eventually(() -> sessions == null ? Future.succeededFuture() : sessions.closeAll())
                 .eventually(() -> turns == null ? Future.succeededFuture() : turns.closeAll())
-                .eventually(() -> context.run("model-loading", () -> {
-                    inUse.writeLock().lock();
-                    try {
-                        closed = true;
-                        if (transcriber != null) transcriber.close();
-                        if (synthesizer != null) synthesizer.close();
-                        if (vad != null) vad.close();
-                        transcriber = null;
-                        synthesizer = null;
-                        vad = null;
-                    } finally {
-                        inUse.writeLock().unlock();
-                    }
-                    return null;
+                .eventually(() -> work.close(() -> {
+                    if (transcriber != null) transcriber.close();
+                    if (synthesizer != null) synthesizer.close();
+                    if (vad != null) vad.close();
+                    transcriber = null;
+                    synthesizer = null;
+                    vad = null;
                 }));
     }
 
     /** Runs work on the speech pool, never while the natives are being closed. */
-    private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
-        return context.run("speech", () -> {
-            inUse.readLock().lock();
-            try {
-                if (closed) throw new BusErrors.StoppingException("speech");
-                return work.call();
-            } finally {
-                inUse.readLock().unlock();
-            }
-        });
+    private <T> Future<T> blocking(java.util.concurrent.Callable<T> job) {
+        return work.run(job);
     }
 
     /** Fails the message with 503 when the speech pool is already full, or the sense is stopping; true if it did. */
