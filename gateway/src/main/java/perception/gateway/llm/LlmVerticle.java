@@ -20,6 +20,7 @@ import perception.gateway.core.BusStream;
 import perception.gateway.core.GatewayConfig;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.ModelLoader;
+import perception.gateway.core.SenseWork;
 import perception.llm.Cancellation;
 import perception.llm.ChatModel;
 import perception.llm.ChatRequest;
@@ -59,6 +60,8 @@ public final class LlmVerticle extends VerticleBase {
             new ToolLoop(llm, skills, turn, ToolLoop.DEFAULT_MAX_ROUNDS).run(request, listener, cancellation).result();
 
     private final GatewayContext context;
+    /** Generations and the closing of the model, kept apart (an ONNX session must not close under a running token). */
+    private final SenseWork work;
     private final Map<String, Cancellation> running = new ConcurrentHashMap<>();
     /** Touched only on this verticle's event loop. */
     private final Map<String, Boolean> cancelledEarly = new java.util.LinkedHashMap<>() {
@@ -74,6 +77,7 @@ public final class LlmVerticle extends VerticleBase {
 
     public LlmVerticle(GatewayContext context) {
         this.context = context;
+        this.work = new SenseWork(context, "llm", "llm");
     }
 
     /** The backend this configuration selects: remote, embedded or none. */
@@ -150,7 +154,7 @@ public final class LlmVerticle extends VerticleBase {
         long t0 = System.nanoTime();
         // the listener left without a cancel (client gone): stop between two tokens instead of running on for nobody
         BusStream.Emitter out = new BusStream.Emitter(vertx.eventBus(), body, cancellation::cancel);
-        context.run("llm", () -> {
+        work.run(() -> {
             VisionDescriber vision = new VisionDescriber(context);
             TurnContext turn = new TurnContext(context.config().timezone(), camera, request, vision);
             TokenListener listener = BusChat.listener(out);
@@ -200,13 +204,13 @@ public final class LlmVerticle extends VerticleBase {
         running.values().forEach(Cancellation::cancel);
         Future<Void> a = generate == null ? Future.succeededFuture() : generate.unregister();
         Future<Void> b = cancel == null ? Future.succeededFuture() : cancel.unregister();
-        return Future.all(a, b).eventually(() -> context.run("model-loading", () -> {
+        // the cancelled generations end at their next token; the model closes once they have
+        return Future.all(a, b).eventually(() -> work.close(() -> {
             ChatModel m = model;
             model = null;
             assistant = null;
             context.models().remove(BuiltInAssistant.ID);
             if (m != null) m.close();
-            return null;
         }));
     }
 
