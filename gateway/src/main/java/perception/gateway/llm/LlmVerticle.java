@@ -13,11 +13,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import perception.gateway.core.ApiError;
 import perception.gateway.core.Bus;
+import perception.gateway.core.BusErrors;
+import perception.gateway.core.BusStream;
 import perception.gateway.core.GatewayConfig;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.LlmBackend;
 import perception.gateway.core.ModelLoader;
+import perception.gateway.core.SenseWork;
 import perception.llm.Cancellation;
 import perception.llm.ChatModel;
 import perception.llm.ChatRequest;
@@ -57,6 +61,8 @@ public final class LlmVerticle extends VerticleBase {
             new ToolLoop(llm, skills, turn, ToolLoop.DEFAULT_MAX_ROUNDS).run(request, listener, cancellation).result();
 
     private final GatewayContext context;
+    /** Generations and the closing of the model, kept apart (an ONNX session must not close under a running token). */
+    private final SenseWork work;
     private final Map<String, Cancellation> running = new ConcurrentHashMap<>();
     /** Touched only on this verticle's event loop. */
     private final Map<String, Boolean> cancelledEarly = new java.util.LinkedHashMap<>() {
@@ -72,6 +78,7 @@ public final class LlmVerticle extends VerticleBase {
 
     public LlmVerticle(GatewayContext context) {
         this.context = context;
+        this.work = new SenseWork(context, "llm", "llm");
     }
 
     /** The backend this configuration selects: remote, embedded or none. */
@@ -129,7 +136,6 @@ public final class LlmVerticle extends VerticleBase {
         AssistantModel a = assistant;
         JsonObject body = message.body();
         String id = body.getString("id");
-        String streamTo = body.getString("stream_to");
         ChatRequest request;
         JsonObject camera;
         try {
@@ -140,7 +146,7 @@ public final class LlmVerticle extends VerticleBase {
             request = BusChat.toRequest(body.copy().put("max_tokens", asked == null || asked > cap || asked < 1 ? cap : asked));
             camera = body.getJsonObject("observation");
         } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
-            message.fail(400, "invalid request: " + e.getMessage());
+            BusErrors.fail(message, ApiError.badRequest("invalid_request", "invalid request: " + e.getMessage()));
             return;
         }
         // "assistant" (or any name, without an LLM) is the built-in assistant alone
@@ -149,7 +155,7 @@ public final class LlmVerticle extends VerticleBase {
         // a full pool refuses new work (the chat route answers 503 + Retry-After) instead of queueing it
         var busy = context.overloaded("llm");
         if (busy != null) {
-            message.fail(busy.status(), busy.getMessage());
+            BusErrors.fail(message, busy);
             return;
         }
         message.reply(new JsonObject().put("accepted", id).put("model", builtIn ? BuiltInAssistant.ID : m.id()));
@@ -157,10 +163,12 @@ public final class LlmVerticle extends VerticleBase {
         if (cancelledEarly.remove(id) != null) cancellation.cancel(); // the cancel overtook the request
         running.put(id, cancellation);
         long t0 = System.nanoTime();
-        context.run("llm", () -> {
+        // the listener left without a cancel (client gone): stop between two tokens instead of running on for nobody
+        BusStream.Emitter out = new BusStream.Emitter(vertx.eventBus(), body, cancellation::cancel);
+        work.run(() -> {
             VisionDescriber vision = new VisionDescriber(context);
             TurnContext turn = new TurnContext(context.config().timezone(), camera, request, vision);
-            TokenListener listener = BusChat.listener(vertx.eventBus(), streamTo, cancellation);
+            TokenListener listener = BusChat.listener(out);
             if (builtIn) {
                 return new AssistantModel.Reply(BuiltInAssistant.ID, a.builtIn().answer(request, turn, spoken, listener, cancellation));
             }
@@ -173,24 +181,29 @@ public final class LlmVerticle extends VerticleBase {
             if (r.succeeded()) {
                 ChatResult result = r.result().result();
                 context.meters().counter("perception.llm.generations", "finish", result.finishReason().wireName()).increment();
-                vertx.eventBus().send(streamTo, BusChat.done(r.result().model(), result));
+                out.end(BusChat.done(r.result().model(), result));
             } else {
-                vertx.eventBus().send(streamTo, errorJson(r.cause()));
+                out.fail(toApiError(r.cause()));
             }
         });
     }
 
-    static JsonObject errorJson(Throwable t) {
-        if (t instanceof LlmException e) {
-            String type = e.status() == 400 ? "invalid_request_error" : e.status() >= 500 && e.status() != 500 ? "upstream_error" : "server_error";
-            if (e.status() >= 500 && e.status() != 500) log.warn("LLM backend failed: {}", e.getMessage());
-            else if (e.status() == 500) log.error("LLM failed", e);
-            return BusChat.error(e.status(), type, e.code(), e.getMessage());
-        }
-        if (t instanceof IllegalArgumentException) return BusChat.error(400, "invalid_request_error", "invalid_request", t.getMessage());
-        log.error("LLM generation failed", t);
-        return BusChat.error(500, "server_error", "internal_error", "Internal error: " + t.getClass().getSimpleName() + ". The gateway log has the details.");
+    /** The LLM's own failures, by type: an {@link LlmException} carries its status (a backend's failure is upstream). */
+    static ApiError typed(Throwable t) {
+        if (!(t instanceof LlmException e)) return null;
+        String type = e.status() == 400 ? "invalid_request_error" : e.status() >= 500 && e.status() != 500 ? "upstream_error" : "server_error";
+        if (e.status() >= 500 && e.status() != 500) log.warn("LLM backend failed: {}", e.getMessage());
+        else if (e.status() == 500) log.error("LLM failed", e);
+        return new ApiError(e.status(), type, e.code(), e.getMessage(), null);
     }
+
+    static ApiError toApiError(Throwable t) {
+        return BusErrors.of(t, "llm", LlmVerticle::typed);
+    }
+
+    /** How callers of the LLM name its absence and its timeouts. */
+    public static final BusErrors.Sense SENSE = new BusErrors.Sense("llm", "llm_loading",
+            "The language model is still loading (or failed to load): see /ready.", "The language model did not answer in time; try again.");
 
     /** The loaded chat model, or null (for /v1/models and tests). */
     public ChatModel model() {
@@ -202,14 +215,14 @@ public final class LlmVerticle extends VerticleBase {
         running.values().forEach(Cancellation::cancel);
         Future<Void> a = generate == null ? Future.succeededFuture() : generate.unregister();
         Future<Void> b = cancel == null ? Future.succeededFuture() : cancel.unregister();
-        return Future.all(a, b).eventually(() -> context.pool("model-loading").executeBlocking(() -> {
+        // the cancelled generations end at their next token; the model closes once they have
+        return Future.all(a, b).eventually(() -> work.close(() -> {
             ChatModel m = model;
             model = null;
             assistant = null;
             context.models().remove(BuiltInAssistant.ID);
             if (m != null) m.close();
-            return null;
-        }, false));
+        }));
     }
 
 }

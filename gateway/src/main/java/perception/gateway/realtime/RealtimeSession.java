@@ -2,8 +2,6 @@ package perception.gateway.realtime;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -12,7 +10,9 @@ import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.core.Bus;
+import perception.gateway.core.BusSession;
 import perception.gateway.core.GatewayContext;
+import perception.gateway.core.SerialQueue;
 import perception.gateway.core.SocketGuard;
 import perception.speech.Pcm16;
 import perception.speech.Resampler;
@@ -43,10 +43,10 @@ final class RealtimeSession {
     private final Conversation conversation;
     private final RealtimeMetrics metrics;
 
-    private String turns;                 // bus address of the turn-detection session
-    private Future<?> audioTail = Future.succeededFuture();
+    private BusSession turns;             // the turn-detection session, opened with the first audio
+    /** Audio, commits, clears and responses after them, in the order the client sent them. */
+    private final SerialQueue audio = new SerialQueue();
     private Future<Buffer> decodeTail = Future.succeededFuture(); // appends being decoded on a worker, in order
-    private int audioQueued;
     private double heardSeconds;          // input audio received in this session, for realtime_max_session_seconds
     private Resampler resampler;
     private String userItemId;            // the user item being spoken, between speech_started and final
@@ -129,33 +129,31 @@ final class RealtimeSession {
         // carries state between chunks), while the event loop goes on; the turn detector still gets them in order.
         Future<Buffer> decoded = decodeTail.transform(x -> context.vertx().executeBlocking(() -> decode(b64, r), false));
         decodeTail = decoded;
-        if (++audioQueued > MAX_AUDIO_QUEUE) ws.pause(); // the client sends faster than we recognise
-        audioTail = audioTail.transform(x -> decoded.transform(d -> {
-                    if (d.failed()) {
-                        send(RealtimeEvents.error("invalid_audio", d.cause().getMessage(), eventId));
-                        return Future.succeededFuture();
-                    }
-                    Buffer chunk = d.result();
-                    if (closed || chunk == null) return Future.succeededFuture();
-                    heardSeconds += chunk.length() / 2 / 16000.0;
-                    long perSession = context.config().limit("realtime_max_session_seconds");
-                    if (heardSeconds > perSession) {
-                        // work per session is bounded in seconds of audio, not only bytes per message
-                        send(RealtimeEvents.error("session_too_long", "this session has sent more than " + perSession
-                                + " s of audio (setting realtime_max_session_seconds): open a new session", eventId));
-                        if (!ws.isClosed()) ws.close(SocketGuard.POLICY, "session_too_long"); // its close handler cleans up
-                        return Future.succeededFuture();
-                    }
-                    arrivals.received(chunk.length() / 2, received);
-                    return turnRequest(chunk).onSuccess(this::onTurnEvents).recover(e -> {
-                        send(RealtimeEvents.error("transcription_failed", String.valueOf(e.getMessage()), eventId));
-                        return Future.succeededFuture();
-                    });
-                }))
-                .transform(r2 -> {
-                    if (--audioQueued <= MAX_AUDIO_QUEUE / 2) ws.resume();
-                    return Future.succeededFuture();
-                });
+        if (audio.pending() >= MAX_AUDIO_QUEUE) ws.pause(); // the client sends faster than we recognise
+        audio.enqueue(() -> decoded.transform(d -> {
+            if (d.failed()) {
+                send(RealtimeEvents.error("invalid_audio", d.cause().getMessage(), eventId));
+                return Future.succeededFuture();
+            }
+            Buffer chunk = d.result();
+            if (closed || chunk == null) return Future.succeededFuture();
+            heardSeconds += chunk.length() / 2 / 16000.0;
+            long perSession = context.config().limit("realtime_max_session_seconds");
+            if (heardSeconds > perSession) {
+                // work per session is bounded in seconds of audio, not only bytes per message
+                send(RealtimeEvents.error("session_too_long", "this session has sent more than " + perSession
+                        + " s of audio (setting realtime_max_session_seconds): open a new session", eventId));
+                if (!ws.isClosed()) ws.close(SocketGuard.POLICY, "session_too_long"); // its close handler cleans up
+                return Future.succeededFuture();
+            }
+            arrivals.received(chunk.length() / 2, received);
+            return turnRequest(chunk).onSuccess(this::onTurnEvents).recover(e -> {
+                send(RealtimeEvents.error("transcription_failed", String.valueOf(e.getMessage()), eventId));
+                return Future.succeededFuture();
+            });
+        })).onComplete(x -> {
+            if (audio.pending() <= MAX_AUDIO_QUEUE / 2) ws.resume();
+        });
     }
 
     /** Base64 PCM16 at the session's input rate → PCM16 at 16 kHz (null for no audio); runs on a worker. */
@@ -180,7 +178,7 @@ final class RealtimeSession {
     }
 
     private void commit(String eventId) {
-        audioTail = audioTail.transform(x -> {
+        audio.enqueue(() -> {
             if (turns == null) {
                 send(RealtimeEvents.error("input_audio_buffer_commit_empty", "nothing to commit: append audio first", eventId));
                 return Future.succeededFuture();
@@ -190,11 +188,11 @@ final class RealtimeSession {
             speechEndNanos = 0;
             committed();
             return turnRequest(new JsonObject().put("commit", 1)).onSuccess(this::onTurnEvents);
-        }).transform(r -> Future.succeededFuture());
+        });
     }
 
     private void clear() {
-        audioTail = audioTail.transform(x -> (turns == null ? Future.succeededFuture() : turnRequest(new JsonObject().put("clear", 1)))
+        audio.enqueue(() -> (turns == null ? Future.succeededFuture() : turnRequest(new JsonObject().put("clear", 1)))
                 .onComplete(r -> {
                     early.drop();
                     userItemId = null;
@@ -211,7 +209,7 @@ final class RealtimeSession {
     private void responseCreate(JsonObject event, String eventId) {
         JsonObject overrides = event.getValue("response") instanceof JsonObject r ? r : new JsonObject();
         // after the audio already sent: a commit just before must have its transcript in the conversation
-        audioTail = audioTail.transform(x -> {
+        audio.enqueue(() -> {
             if (response != null) {
                 send(RealtimeEvents.error("conversation_already_has_active_response", "a response is in progress: cancel it first", eventId));
             } else if (!closed) {
@@ -232,14 +230,13 @@ final class RealtimeSession {
     // ---- turns (VAD + recognition, in the speech verticle) ----
 
     private Future<JsonObject> turnRequest(Object body) {
-        int[] windows = config.silenceWindows();
-        Future<String> address = turns != null ? Future.succeededFuture(turns)
-                : context.vertx().eventBus().<JsonObject>request(Bus.TURNS_OPEN, new JsonObject()
-                        .put("vad", config.serverVad).put("threshold", config.threshold).put("prefix_padding_ms", config.prefixPaddingMs)
-                        .put("complete_silence_ms", windows[0]).put("other_silence_ms", windows[1]).put("silence_duration_ms", windows[2]))
-                .map(m -> turns = m.body().getString("address"));
-        return address.compose(a -> context.vertx().eventBus().<JsonObject>request(a, body, new DeliveryOptions().setSendTimeout(60_000)))
-                .map(Message::body);
+        if (turns == null) {
+            int[] windows = config.silenceWindows();
+            turns = new BusSession(context.vertx(), Bus.TURNS_OPEN, new JsonObject()
+                    .put("vad", config.serverVad).put("threshold", config.threshold).put("prefix_padding_ms", config.prefixPaddingMs)
+                    .put("complete_silence_ms", windows[0]).put("other_silence_ms", windows[1]).put("silence_duration_ms", windows[2]));
+        }
+        return turns.request(body);
     }
 
     private void onTurnEvents(JsonObject reply) {
@@ -374,12 +371,12 @@ final class RealtimeSession {
 
     private void closeTurns() {
         if (turns == null) return;
-        String address = turns;
+        BusSession session = turns;
         turns = null;
         early.drop();
-        audioTail = audioTail.transform(x -> {
+        audio.enqueue(() -> {
             arrivals.reset();
-            return context.vertx().eventBus().request(address, new JsonObject().put("close", 1)).transform(r -> Future.succeededFuture());
+            return session.close();
         });
     }
 }

@@ -9,6 +9,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.core.Bus;
+import perception.gateway.core.SenseWork;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.ModelCatalog;
 import perception.gateway.core.ModelLoader;
@@ -38,12 +39,12 @@ public final class VisionVerticle extends VerticleBase {
     private final GatewayContext context;
     private volatile Vision vision;
     private MessageConsumer<Object> consumer;
-    /** Analyses hold it shared; closing the models takes it alone, so no worker runs a closed ONNX session. */
-    private final java.util.concurrent.locks.ReadWriteLock inUse = new java.util.concurrent.locks.ReentrantReadWriteLock();
-    private volatile boolean closed;
+    /** Analyses and the closing of the ONNX sessions, kept apart. */
+    private final SenseWork work;
 
     public VisionVerticle(GatewayContext context) {
         this.context = context;
+        this.work = new SenseWork(context, "vision", "vision");
     }
 
     @Override
@@ -79,26 +80,12 @@ public final class VisionVerticle extends VerticleBase {
         // frame) instead of queueing it without bound; counted by context.run
         var busy = context.overloaded("vision");
         if (busy != null) {
-            VisionErrors.fail(message, busy);
+            perception.gateway.core.BusErrors.fail(message, busy);
             return;
         }
-        context.run("vision", () -> {
-            inUse.readLock().lock();
-            try {
-                if (closed) throw new IllegalStateException("the vision sense is stopping");
-                return run(body);
-            } finally {
-                inUse.readLock().unlock();
-            }
-        }).onComplete(r -> {
-            if (r.succeeded()) {
-                message.reply(r.result());
-            } else {
-                if (!(r.cause() instanceof perception.vision.VisionException) && !(r.cause() instanceof IllegalArgumentException)) {
-                    log.error("vision request failed", r.cause());
-                }
-                VisionErrors.fail(message, r.cause());
-            }
+        work.run(() -> run(body)).onComplete(r -> {
+            if (r.succeeded()) message.reply(r.result());
+            else VisionErrors.fail(message, r.cause()); // logged there when it is not the client's fault
         });
     }
 
@@ -130,15 +117,8 @@ public final class VisionVerticle extends VerticleBase {
     public Future<?> stop() {
         Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
         // off the event loop, once the analyses in progress are done (a native session must not close under a worker)
-        return unregistered.eventually(() -> context.pool("model-loading").executeBlocking(() -> {
-            inUse.writeLock().lock();
-            try {
-                closed = true;
-                if (vision != null) vision.close();
-            } finally {
-                inUse.writeLock().unlock();
-            }
-            return null;
-        }, false));
+        return unregistered.eventually(() -> work.close(() -> {
+            if (vision != null) vision.close();
+        }));
     }
 }
