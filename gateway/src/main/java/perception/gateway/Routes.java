@@ -28,6 +28,10 @@ import perception.gateway.web.WebRoutes;
  * router. Sense-specific routes live next to their verticle and are mounted from here.
  */
 public final class Routes {
+    /** Upload temp files; one folder per process, so that gateways of other processes never share (or count) them. */
+    static final java.nio.file.Path UPLOADS = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "perception-uploads",
+            String.valueOf(ProcessHandle.current().pid()));
+
     private static final Logger log = LoggerFactory.getLogger(Routes.class);
 
     /** Every feature's routes, in mounting order (the web page last: its static handler takes the rest of GET). */
@@ -58,7 +62,7 @@ public final class Routes {
         // that are deleted when the request ends, whatever happened.
         router.post().handler(BodyHandler.create()
                 .setBodyLimit(context.config().maxBodyBytes())
-                .setUploadsDirectory(System.getProperty("java.io.tmpdir") + "/perception-uploads")
+                .setUploadsDirectory(UPLOADS.toString())
                 .setDeleteUploadedFilesOnEnd(true)
                 .setHandleFileUploads(true));
         router.post().handler(ctx -> ctx.put(RequestLimits.BODY_READ, true).next());

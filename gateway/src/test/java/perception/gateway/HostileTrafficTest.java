@@ -107,7 +107,7 @@ class HostileTrafficTest {
     @Test
     void uploadCutOffBeforeItsFinalBoundaryIsEndedAndItsTempFileDeleted() throws Exception {
         Gateway g = start("body_timeout_s", "2");
-        Path uploads = Path.of(System.getProperty("java.io.tmpdir"), "perception-uploads");
+        Path uploads = Routes.UPLOADS;
         java.util.Set<Path> before = files(uploads);
         try (Socket s = new Socket("127.0.0.1", g.port())) {
             String boundary = "----hostile";
@@ -148,7 +148,7 @@ class HostileTrafficTest {
     @Test
     void aCompleteBodyWithoutTheFinalBoundaryGets400NotAHang() throws Exception {
         Gateway g = start();
-        Path uploads = Path.of(System.getProperty("java.io.tmpdir"), "perception-uploads");
+        Path uploads = Routes.UPLOADS;
         java.util.Set<Path> before = files(uploads);
         try {
             String body = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n\r\n" + "x".repeat(5000);
