@@ -146,7 +146,7 @@ public final class LlmVerticle extends VerticleBase {
         if (cancelledEarly.remove(id) != null) cancellation.cancel(); // the cancel overtook the request
         running.put(id, cancellation);
         long t0 = System.nanoTime();
-        context.pool("llm").executeBlocking(() -> {
+        context.run("llm", perception.gateway.core.WorkClass.INTERACTIVE, () -> {
             VisionDescriber vision = new VisionDescriber(context);
             TurnContext turn = new TurnContext(context.config().timezone(), camera, request, vision);
             TokenListener listener = BusChat.listener(vertx.eventBus(), streamTo, cancellation);
@@ -156,7 +156,7 @@ public final class LlmVerticle extends VerticleBase {
             UnaryOperator<ChatRequest> fuse = r -> r.withMessages(Fusion.prepare(r.messages(), new Fusion.Target(m.acceptsImages(),
                     m::countTokens, m.contextLength() > 0 ? Math.max(16, m.contextLength() * 3 / 4) : 0, 1100, vision)));
             return a.answer(request, turn, spoken, fuse, listener, cancellation);
-        }, false).onComplete(r -> {
+        }).onComplete(r -> {
             running.remove(id);
             context.inferenceTimer("llm").record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             if (r.succeeded()) {

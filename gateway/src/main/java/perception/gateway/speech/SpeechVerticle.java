@@ -171,7 +171,8 @@ public final class SpeechVerticle extends VerticleBase {
         if (refuseIfBusy(msg)) return;
         byte[] bytes = msg.body().getBytes();
         var timer = context.inferenceTimer("vosk-en");
-        blocking(() -> {
+        // a file (batch transcription): nobody is mid-conversation, so it yields to voice turns
+        context.run("speech", perception.gateway.core.WorkClass.BEST_EFFORT, () -> {
             Audio audio = decoder.decode16k(bytes);
             long t0 = System.nanoTime();
             List<Utterance> utterances = transcriber.transcribe(audio);

@@ -37,7 +37,9 @@ final class VideoSocket {
     private final SceneChangeDetector changes = new SceneChangeDetector();
 
     private Set<String> analyzers;
-    private double fps; // 0 = as fast as frames can be analysed
+    private double fps; // the session's cap; 0 = as fast as frames can be analysed
+    /** The gateway's cap for every session (setting video_max_fps); 0 = none. */
+    private final double maxFps;
     private String prompt;
     private long seq;
     private long dropped;
@@ -53,7 +55,9 @@ final class VideoSocket {
     private record Pending(long seq, Long clientTimestamp, long receivedNanos, byte[] bytes) {
     }
 
-    VideoSocket(ServerWebSocket ws, SocketGuard guard, Vertx vertx, VideoSessions sessions, Set<String> loaded) {
+    VideoSocket(ServerWebSocket ws, SocketGuard guard, Vertx vertx, VideoSessions sessions, Set<String> loaded, double fps, double maxFps) {
+        this.fps = fps;
+        this.maxFps = maxFps;
         this.guard = guard;
         this.ws = ws;
         this.vertx = vertx;
@@ -75,7 +79,7 @@ final class VideoSocket {
             log.info("video session {} closed: {} frames, {} analysed, {} dropped", id, seq, analysed, dropped);
         });
         send(new JsonObject().put("type", "session.created").put("session_id", id).put("analyzers", new JsonArray(analyzers.stream().toList()))
-                .put("fps", fps));
+                .put("fps", fps).put("max_fps", maxFps));
     }
 
     private void onFrame(Buffer data) {
@@ -119,14 +123,12 @@ final class VideoSocket {
             }
             if (msg.containsKey("fps")) {
                 Object value = msg.getValue("fps");
-                if (!(value instanceof Number f) || f.doubleValue() < 0 || f.doubleValue() > 60) {
-                    throw ApiError.badParam("fps", "fps is a number from 0 (as fast as possible) to 60");
-                }
-                fps = f.doubleValue();
+                if (!(value instanceof Number f)) throw ApiError.badParam("fps", FPS_RANGE);
+                fps = fps(f.toString());
             }
             if (msg.containsKey("prompt")) prompt = msg.getString("prompt");
             send(new JsonObject().put("type", "session.updated").put("session_id", id)
-                    .put("analyzers", new JsonArray(analyzers.stream().toList())).put("fps", fps).put("prompt", prompt));
+                    .put("analyzers", new JsonArray(analyzers.stream().toList())).put("fps", fps).put("max_fps", maxFps).put("prompt", prompt));
         } catch (ApiError e) {
             error(e, null);
         } catch (ClassCastException e) {
@@ -137,7 +139,8 @@ final class VideoSocket {
     /** Starts the waiting frame when nothing is in flight and the fps cap allows. */
     private void pump() {
         if (closed || inFlight || waiting == null || timerSet) return;
-        long minGap = fps > 0 ? (long) (1e9 / fps) : 0;
+        double rate = fps > 0 && maxFps > 0 ? Math.min(fps, maxFps) : Math.max(fps, maxFps);
+        long minGap = rate > 0 ? (long) (1e9 / rate) : 0;
         long wait = lastStartNanos + minGap - System.nanoTime();
         if (lastStartNanos != 0 && wait > 1_000_000) {
             timerSet = true;
@@ -187,6 +190,21 @@ final class VideoSocket {
         ws.writeTextMessage(event.encode());
         guard.wrote(); // a client that does not read: stop reading its frames until it catches up
 
+    }
+
+    private static final String FPS_RANGE = "fps is a number from 0 (as fast as possible) to 60";
+
+    /** A session's fps cap from a query parameter or session.update (null: none). */
+    static double fps(String value) {
+        if (value == null) return 0;
+        double f;
+        try {
+            f = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw ApiError.badParam("fps", FPS_RANGE);
+        }
+        if (!(f >= 0 && f <= 60)) throw ApiError.badParam("fps", FPS_RANGE);
+        return f;
     }
 
     String id() {

@@ -51,7 +51,8 @@ public final class VisionVerticle extends VerticleBase {
         VisionCodecs.register(vertx);
         Set<String> analyzers = context.config().analyzers();
         Path dir = context.config().modelsDir();
-        int threads = 0;
+        // ONNX Runtime threads per run: best-effort video must not take every core (one budget: pool threads x these)
+        int threads = context.config().visionThreads();
         Future<ObjectDetector> objects = analyzers.contains("objects")
                 ? ModelLoader.load(context, "yolox-nano", "object-detection", dir.resolve("yolox/yolox_nano.onnx"),
                         () -> new ObjectDetector(OnnxModel.load("yolox-nano", dir.resolve("yolox/yolox_nano.onnx"), threads)))
@@ -74,7 +75,9 @@ public final class VisionVerticle extends VerticleBase {
 
     private void handle(Message<Object> message) {
         Object body = message.body();
-        context.pool("vision").executeBlocking(() -> {
+        var cls = perception.gateway.core.WorkClass.of(message.headers().get(perception.gateway.core.WorkClass.HEADER),
+                perception.gateway.core.WorkClass.BEST_EFFORT);
+        context.run("vision", cls, () -> {
             inUse.readLock().lock();
             try {
                 if (closed) throw new IllegalStateException("the vision sense is stopping");
@@ -82,7 +85,7 @@ public final class VisionVerticle extends VerticleBase {
             } finally {
                 inUse.readLock().unlock();
             }
-        }, false).onComplete(r -> {
+        }).onComplete(r -> {
             if (r.succeeded()) {
                 message.reply(r.result());
             } else {
