@@ -63,6 +63,7 @@ public final class GatewayConfig {
             // ---- voice first under load (issue #16): see README "Voice first under load" ----
             new Setting("scheduler", "priority", "priority | fifo: priority starts interactive work (voice turns) before best-effort work (video frames, file analysis); fifo runs each pool in arrival order"),
             new Setting("reserved_interactive_threads", "1", "threads (of inference_threads) best-effort work never takes, kept free for voice turns"),
+            new Setting("best_effort_max_wait_ms", "1000", "a best-effort job that has waited this long starts even while interactive work waits (so video never starves)"),
             new Setting("vision_threads", "1", "ONNX Runtime threads per vision model run (0 = ONNX Runtime chooses, i.e. every core)"),
             new Setting("video_max_fps", "0", "most frames per second any /v1/video session analyses (0 = no cap; a session may ask for fewer)"),
             // ---- limits, timeouts, keys and TLS against hostile traffic (issue #12); see LIMITS below ----
@@ -222,6 +223,7 @@ public final class GatewayConfig {
         scheduler();
         reservedInteractiveThreads();
         visionThreads();
+        bestEffortMaxWaitMillis();
         videoMaxFps();
         LIMITS.forEach(this::positive);
         bool("allow_open_bind");
@@ -444,6 +446,12 @@ public final class GatewayConfig {
     /** Most best-effort jobs running at once over all pools: inference_threads less the reserved ones, at least 1. */
     public int bestEffortThreads() {
         return Math.max(1, inferenceThreads() - reservedInteractiveThreads());
+    }
+
+    public long bestEffortMaxWaitMillis() {
+        long n = number("best_effort_max_wait_ms");
+        if (n < 0) throw new ConfigException("best_effort_max_wait_ms must be 0 or more, got " + n + ": fix GATEWAY_BEST_EFFORT_MAX_WAIT_MS or --best-effort-max-wait-ms");
+        return n;
     }
 
     public int visionThreads() {

@@ -27,7 +27,7 @@ public final class GatewayContext {
         this.models = models;
         this.meters = meters;
         this.scheduler = new WorkScheduler(vertx, this::pool, config.inferenceThreads(), config.bestEffortThreads(),
-                "priority".equals(config.scheduler()), meters);
+                "priority".equals(config.scheduler()), config.bestEffortMaxWaitMillis(), meters);
     }
 
     public Vertx vertx() {

@@ -25,7 +25,8 @@ import java.util.function.Function;
  * a {@link WorkClass} and are handed to the threads by this one scheduler:
  * <ul>
  * <li>interactive jobs start first, in arrival order, on any pool with a free thread;</li>
- * <li>a best-effort job starts only while no interactive job waits on any pool, and best-effort
+ * <li>a best-effort job starts only while no interactive job waits on any pool (or once it has
+ * waited best_effort_max_wait_ms, so a steady stream of voice work cannot starve video), and best-effort
  * jobs never hold more than {@code cpu - reserved} threads across all pools at once, so the
  * reserved cores are always free for a voice turn. What interactive work leaves is what video gets:
  * a video session's frame waits here and is replaced by a newer one (counted as dropped).</li>
@@ -40,6 +41,7 @@ public final class WorkScheduler {
     private final int threadsPerPool;
     private final int bestEffortLimit;
     private final boolean priority;
+    private final long maxWaitNanos;
     private final MeterRegistry meters;
     private final Map<String, Pool> pools = new LinkedHashMap<>(); // guarded by this
     private int runningInteractive;
@@ -52,9 +54,11 @@ public final class WorkScheduler {
      * @param threadsPerPool threads of each named pool
      * @param bestEffortLimit most best-effort jobs running at once over all pools (at least 1)
      * @param priority false for plain per-pool FIFO (no classes)
+     * @param bestEffortMaxWaitMillis after this wait a best-effort job no longer yields to waiting interactive ones
      */
     public WorkScheduler(Vertx vertx, Function<String, WorkerExecutor> executors, int threadsPerPool, int bestEffortLimit,
-            boolean priority, MeterRegistry meters) {
+            boolean priority, long bestEffortMaxWaitMillis, MeterRegistry meters) {
+        this.maxWaitNanos = bestEffortMaxWaitMillis * 1_000_000;
         this.vertx = vertx;
         this.executors = executors;
         this.threadsPerPool = threadsPerPool;
@@ -112,12 +116,17 @@ public final class WorkScheduler {
             more = false;
             for (Pool p : pools.values()) {
                 if (p.running >= threadsPerPool || p.rest.isEmpty()) continue;
-                if (priority && (waitingInteractive > 0 || runningBestEffort >= bestEffortLimit)) return out;
+                if (priority && (runningBestEffort >= bestEffortLimit || waitingInteractive > 0 && !overdue(p.rest.peek()))) return out;
                 take(p, p.rest, out);
                 more = true;
             }
         }
         return out;
+    }
+
+    /** A best-effort job that has waited longer than the aging limit goes even while voice waits, so video never starves. */
+    private boolean overdue(Job<?> job) {
+        return System.nanoTime() - job.queuedNanos >= maxWaitNanos;
     }
 
     private void take(Pool p, ArrayDeque<Job<?>> queue, List<Job<?>> out) {

@@ -29,7 +29,9 @@ class WorkSchedulerTest {
     }
 
     private GatewayContext context(String... settings) {
-        return new GatewayContext(vertx, GatewayConfig.defaults().with(settings), new ModelRegistry(), new SimpleMeterRegistry());
+        // no aging unless a test sets it: a loaded machine must not turn a wait into a start
+        GatewayConfig config = GatewayConfig.defaults().with("best_effort_max_wait_ms", "3600000").with(settings);
+        return new GatewayContext(vertx, config, new ModelRegistry(), new SimpleMeterRegistry());
     }
 
     /** A job that records its start, then waits for the latch (a long frame holding its thread). */
@@ -57,13 +59,14 @@ class WorkSchedulerTest {
         CountDownLatch first = new CountDownLatch(1), second = new CountDownLatch(1);
         List<Future<String>> all = new ArrayList<>();
         all.add(hold(c, "vision", WorkClass.BEST_EFFORT, "frame-running-1", first));
+        while (starts.size() < 1) Thread.onSpinWait();
         all.add(hold(c, "vision", WorkClass.BEST_EFFORT, "frame-running-2", second));
         while (starts.size() < 2) Thread.onSpinWait(); // both threads taken (bounded by the 60 s in hold)
         for (int i = 1; i <= 5; i++) all.add(job(c, "vision", WorkClass.BEST_EFFORT, "frame-queued-" + i));
         all.add(job(c, "vision", WorkClass.INTERACTIVE, "voice-1"));
         all.add(job(c, "vision", WorkClass.INTERACTIVE, "voice-2"));
         first.countDown();
-        await(all.get(0));
+        await(Future.all(all.get(0), all.get(6), all.get(7))); // one thread freed: the voice jobs ran, the second frame still runs
         second.countDown();
         await(Future.all(all));
         return List.copyOf(starts);
@@ -87,6 +90,7 @@ class WorkSchedulerTest {
         GatewayContext c = context("inference_threads", "2", "reserved_interactive_threads", "0");
         CountDownLatch speech = new CountDownLatch(1);
         Future<String> a = hold(c, "speech", WorkClass.INTERACTIVE, "voice-running-1", speech);
+        while (starts.size() < 1) Thread.onSpinWait();
         Future<String> b = hold(c, "speech", WorkClass.INTERACTIVE, "voice-running-2", speech);
         while (starts.size() < 2) Thread.onSpinWait();
         Future<String> waiting = job(c, "speech", WorkClass.INTERACTIVE, "voice-waiting");
@@ -95,6 +99,21 @@ class WorkSchedulerTest {
         await(Future.all(a, b, waiting, frame));
         assertEquals("voice-waiting", starts.get(2), "start order " + starts);
         assertEquals("frame", starts.get(3), "start order " + starts);
+    }
+
+    @Test
+    void aFrameThatWaitedTooLongGoesEvenWhileVoiceWaits() throws Exception {
+        GatewayContext c = context("inference_threads", "2", "reserved_interactive_threads", "0", "best_effort_max_wait_ms", "0");
+        CountDownLatch speech = new CountDownLatch(1);
+        Future<String> a = hold(c, "speech", WorkClass.INTERACTIVE, "voice-running-1", speech);
+        while (starts.size() < 1) Thread.onSpinWait();
+        Future<String> b = hold(c, "speech", WorkClass.INTERACTIVE, "voice-running-2", speech);
+        while (starts.size() < 2) Thread.onSpinWait();
+        Future<String> waiting = job(c, "speech", WorkClass.INTERACTIVE, "voice-waiting");
+        assertEquals("frame", await(job(c, "vision", WorkClass.BEST_EFFORT, "frame"))); // aged at once: not starved
+        speech.countDown();
+        await(Future.all(a, b, waiting));
+        assertEquals(List.of("voice-running-1", "voice-running-2", "frame", "voice-waiting"), List.copyOf(starts));
     }
 
     @Test
