@@ -26,7 +26,8 @@ import java.util.function.Function;
  * <ul>
  * <li>interactive jobs start first, in arrival order, on any pool with a free thread;</li>
  * <li>a best-effort job starts only while no interactive job waits on any pool (or once it has
- * waited best_effort_max_wait_ms, so a steady stream of voice work cannot starve video), and best-effort
+ * waited best_effort_max_wait_ms and no other best-effort job runs, so a steady stream of voice work
+ * cannot starve video), and best-effort
  * jobs never hold more than {@code cpu - reserved} threads across all pools at once, so the
  * reserved cores are always free for a voice turn. What interactive work leaves is what video gets:
  * a video session's frame waits here and is replaced by a newer one (counted as dropped).</li>
@@ -116,7 +117,7 @@ public final class WorkScheduler {
             more = false;
             for (Pool p : pools.values()) {
                 if (p.running >= threadsPerPool || p.rest.isEmpty()) continue;
-                if (priority && (runningBestEffort >= bestEffortLimit || waitingInteractive > 0 && !overdue(p.rest.peek()))) return out;
+                if (priority && (runningBestEffort >= bestEffortLimit || waitingInteractive > 0 && !(runningBestEffort == 0 && overdue(p.rest.peek())))) return out;
                 take(p, p.rest, out);
                 more = true;
             }
@@ -124,13 +125,18 @@ public final class WorkScheduler {
         return out;
     }
 
-    /** A best-effort job that has waited longer than the aging limit goes even while voice waits, so video never starves. */
+    /**
+     * A best-effort job that has waited longer than the aging limit may start while voice waits, but
+     * only when no best-effort job runs: a floor of one, so video never starves yet never crowds voice.
+     */
     private boolean overdue(Job<?> job) {
         return System.nanoTime() - job.queuedNanos >= maxWaitNanos;
     }
 
     private void take(Pool p, ArrayDeque<Job<?>> queue, List<Job<?>> out) {
         Job<?> job = queue.poll();
+        // recorded under the lock, so the per-class start counts follow the order of decisions
+        timer("perception.pool.wait", job).record(System.nanoTime() - job.queuedNanos, TimeUnit.NANOSECONDS);
         p.running++;
         if (job.cls == WorkClass.INTERACTIVE) {
             waitingInteractive--;
@@ -144,7 +150,6 @@ public final class WorkScheduler {
 
     private <T> void launch(Job<T> job) {
         long started = System.nanoTime();
-        timer("perception.pool.wait", job).record(started - job.queuedNanos, TimeUnit.NANOSECONDS);
         executors.apply(job.pool).executeBlocking(() -> {
             T result = null;
             Throwable failure = null;
