@@ -23,8 +23,11 @@ import perception.vision.SceneChangeDetector;
  * ({@code session.update}, {@code frame.info}); the server analyses with latest-frame-wins: at most
  * one frame in flight and one waiting, a newer frame replaces the waiting one and counts as dropped.
  * So memory per session is two frames whatever the client sends; when the client does not read
- * our events fast enough the socket is paused instead of queueing them. All state is touched only
- * on this socket's event loop.
+ * our events fast enough the socket is paused instead of queueing them. Frames are best-effort work
+ * (see WorkScheduler): while voice turns keep the threads, the frame in flight waits and newer ones
+ * replace the waiting one, so the session sheds frames (counted in dropped) instead of delaying a
+ * turn. The rate is capped by the session's fps and the gateway's video_max_fps, the lower one.
+ * All state is touched only on this socket's event loop.
  */
 final class VideoSocket {
     private static final Logger log = LoggerFactory.getLogger(VideoSocket.class);

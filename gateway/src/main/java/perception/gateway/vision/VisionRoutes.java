@@ -46,12 +46,12 @@ public final class VisionRoutes {
                 return;
             }
             ctx.request().toWebSocket()
-                .onSuccess(ws -> new VideoSocket(ws, perception.gateway.core.SocketGuard.attach(context, ws), context.vertx(), VideoSessions.of(context), loaded,
-                        fps, context.config().videoMaxFps()).start())
-                .onFailure(e -> {
-                    if (!ctx.response().ended()) ErrorHandler.send(ctx, ApiError.badRequest("websocket_required",
-                            "GET /v1/video is a WebSocket: connect with a WebSocket client (Upgrade: websocket)"));
-                });
+                    .onSuccess(ws -> new VideoSocket(ws, perception.gateway.core.SocketGuard.attach(context, ws), context.vertx(), VideoSessions.of(context), loaded,
+                            fps, context.config().videoMaxFps()).start())
+                    .onFailure(e -> {
+                        if (!ctx.response().ended()) ErrorHandler.send(ctx, ApiError.badRequest("websocket_required",
+                                "GET /v1/video is a WebSocket: connect with a WebSocket client (Upgrade: websocket)"));
+                    });
         });
     }
 
