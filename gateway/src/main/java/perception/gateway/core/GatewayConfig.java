@@ -60,6 +60,12 @@ public final class GatewayConfig {
                     "worker threads per inference pool; each ONNX Runtime session (vision, embedded LLM) then gets cores / inference_threads"
                     + " threads of its own (at least 1), so the threads of one pool's parallel runs do not outnumber the cores"),
             new Setting("shutdown_timeout_s", "10", "on SIGTERM, how long in-flight work may drain"),
+            // ---- voice first under load (issue #16): see README "Voice first under load" ----
+            new Setting("scheduler", "priority", "priority | fifo: priority starts interactive work (voice turns) before best-effort work (video frames, file analysis); fifo runs each pool in arrival order"),
+            new Setting("reserved_interactive_threads", "1", "threads (of inference_threads) best-effort work never takes, kept free for voice turns"),
+            new Setting("best_effort_max_wait_ms", "1000", "a best-effort job that has waited this long starts even while interactive work waits (so video never starves)"),
+            new Setting("vision_threads", null, "ONNX Runtime threads per vision model run (default: the thread budget, cores / inference_threads; 0 = ONNX Runtime chooses, i.e. every core)"),
+            new Setting("video_max_fps", "0", "most frames per second any /v1/video session analyses (0 = no cap; a session may ask for fewer)"),
             // ---- limits, timeouts, keys and TLS against hostile traffic (issue #12); see LIMITS below ----
             new Setting("header_timeout_s", "10", "a new connection must send its request headers within this many seconds"),
             new Setting("body_timeout_s", "120", "a request body must arrive in full within this many seconds (then the connection is closed)"),
@@ -217,6 +223,11 @@ public final class GatewayConfig {
         positive("max_image_megapixels");
         positive("inference_threads");
         positive("shutdown_timeout_s");
+        scheduler();
+        reservedInteractiveThreads();
+        visionThreads();
+        bestEffortMaxWaitMillis();
+        videoMaxFps();
         LIMITS.forEach(this::positive);
         bool("allow_open_bind");
         if ((raw("tls_cert") == null) != (raw("tls_key") == null)) {
@@ -431,6 +442,54 @@ public final class GatewayConfig {
      */
     public int intraOpThreads() {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / inferenceThreads());
+    }
+
+    /** "priority" or "fifo". */
+    public String scheduler() {
+        String s = raw("scheduler");
+        if (!"priority".equals(s) && !"fifo".equals(s)) {
+            throw new ConfigException("scheduler must be priority or fifo, got '" + s + "': fix GATEWAY_SCHEDULER or --scheduler");
+        }
+        return s;
+    }
+
+    public int reservedInteractiveThreads() {
+        long n = number("reserved_interactive_threads");
+        if (n < 0 || n > 256) {
+            throw new ConfigException("reserved_interactive_threads must be 0 to 256, got " + n
+                    + ": fix GATEWAY_RESERVED_INTERACTIVE_THREADS or --reserved-interactive-threads");
+        }
+        return (int) n;
+    }
+
+    /** Most best-effort jobs running at once over all pools: inference_threads less the reserved ones, at least 1. */
+    public int bestEffortThreads() {
+        return Math.max(1, inferenceThreads() - reservedInteractiveThreads());
+    }
+
+    public long bestEffortMaxWaitMillis() {
+        long n = number("best_effort_max_wait_ms");
+        if (n < 0) throw new ConfigException("best_effort_max_wait_ms must be 0 or more, got " + n + ": fix GATEWAY_BEST_EFFORT_MAX_WAIT_MS or --best-effort-max-wait-ms");
+        return n;
+    }
+
+    /** ONNX Runtime threads per vision run: vision_threads when set (0: ONNX Runtime chooses, every core), else the budget ({@link #intraOpThreads}). */
+    public int visionThreads() {
+        if (raw("vision_threads") == null) return intraOpThreads();
+        long n = number("vision_threads");
+        if (n < 0 || n > 256) throw new ConfigException("vision_threads must be 0 (ONNX Runtime chooses) to 256, got " + n + ": fix GATEWAY_VISION_THREADS or --vision-threads");
+        return (int) n;
+    }
+
+    public double videoMaxFps() {
+        double f;
+        try {
+            f = Double.parseDouble(raw("video_max_fps"));
+        } catch (NumberFormatException | NullPointerException e) {
+            f = -1;
+        }
+        if (!(f >= 0 && f <= 60)) throw new ConfigException("video_max_fps must be a number from 0 (no cap) to 60, got '" + raw("video_max_fps") + "': fix GATEWAY_VIDEO_MAX_FPS or --video-max-fps");
+        return f;
     }
 
     public long shutdownTimeoutMillis() {

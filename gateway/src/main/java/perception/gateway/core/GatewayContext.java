@@ -19,12 +19,15 @@ public final class GatewayContext {
     private final MeterRegistry meters;
     private final Map<String, WorkerExecutor> pools = new ConcurrentHashMap<>();
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> pending = new ConcurrentHashMap<>();
+    private final WorkScheduler scheduler;
 
     public GatewayContext(Vertx vertx, GatewayConfig config, ModelRegistry models, MeterRegistry meters) {
         this.vertx = vertx;
         this.config = config;
         this.models = models;
         this.meters = meters;
+        this.scheduler = new WorkScheduler(vertx, this::pool, config.inferenceThreads(), config.bestEffortThreads(),
+                "priority".equals(config.scheduler()), config.bestEffortMaxWaitMillis(), meters);
     }
 
     public Vertx vertx() {
@@ -44,21 +47,38 @@ public final class GatewayContext {
     }
 
     /**
-     * A named worker pool (shown in /metrics as vertx_pool_* with name=NAME). Run inference there
-     * with {@code pool.executeBlocking(callable, false)}: unordered, so calls run in parallel.
+     * A named worker pool's threads (shown in /metrics as vertx_pool_* with name=NAME). Inference
+     * goes through {@link #run}, which the {@link WorkScheduler} hands to these threads; use the
+     * executor directly only for work outside the scheduler (model loading and closing).
      */
     public WorkerExecutor pool(String name) {
         return pools.computeIfAbsent(name, n -> vertx.createSharedWorkerExecutor(n, config.inferenceThreads(), 10, java.util.concurrent.TimeUnit.MINUTES));
     }
 
     /**
-     * Runs work on the named pool, counted as pending until it finishes, so that {@link #overloaded}
-     * can refuse new work instead of letting the queue grow without bound.
+     * Runs work on the named pool as {@link #defaultClass its pool's usual class}, counted as pending
+     * until it finishes, so that {@link #overloaded} can refuse new work instead of letting the queue
+     * grow without bound.
      */
     public <T> io.vertx.core.Future<T> run(String name, java.util.concurrent.Callable<T> work) {
+        return run(name, defaultClass(name), work);
+    }
+
+    /** Runs work on the named pool in the given latency class (see {@link WorkScheduler}). */
+    public <T> io.vertx.core.Future<T> run(String name, WorkClass cls, java.util.concurrent.Callable<T> work) {
         var n = pending.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicInteger());
         n.incrementAndGet();
-        return pool(name).executeBlocking(work, false).andThen(r -> n.decrementAndGet());
+        return scheduler.submit(name, cls, work).andThen(r -> n.decrementAndGet());
+    }
+
+    /** Vision's work is best-effort unless its requester says otherwise; speech and the LLM answer someone waiting. */
+    public static WorkClass defaultClass(String pool) {
+        return "vision".equals(pool) ? WorkClass.BEST_EFFORT : WorkClass.INTERACTIVE;
+    }
+
+    /** The scheduler of the pools' jobs: a video session asks it whether a voice turn is busy. */
+    public WorkScheduler scheduler() {
+        return scheduler;
     }
 
     /**

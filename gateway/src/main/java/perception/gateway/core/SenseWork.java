@@ -31,9 +31,14 @@ public final class SenseWork {
         this.pool = pool;
     }
 
-    /** Runs work on the sense's pool, unless its models are closed or being closed. */
+    /** Runs work on the sense's pool (in the pool's default latency class), unless its models are closed or being closed. */
     public <T> Future<T> run(Callable<T> work) {
-        return context.run(pool, () -> {
+        return run(null, work);
+    }
+
+    /** As {@link #run(Callable)}, in the given latency class (null: the pool's default). */
+    public <T> Future<T> run(WorkClass cls, Callable<T> work) {
+        Callable<T> guarded = () -> {
             inUse.readLock().lock();
             try {
                 if (closed) throw new BusErrors.StoppingException(sense);
@@ -41,7 +46,8 @@ public final class SenseWork {
             } finally {
                 inUse.readLock().unlock();
             }
-        });
+        };
+        return cls == null ? context.run(pool, guarded) : context.run(pool, cls, guarded);
     }
 
     /** Closes the models once no work holds them; later work is refused. */

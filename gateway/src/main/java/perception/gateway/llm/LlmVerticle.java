@@ -165,7 +165,7 @@ public final class LlmVerticle extends VerticleBase {
         long t0 = System.nanoTime();
         // the listener left without a cancel (client gone): stop between two tokens instead of running on for nobody
         BusStream.Emitter out = new BusStream.Emitter(vertx.eventBus(), body, cancellation::cancel);
-        work.run(() -> {
+        work.run(perception.gateway.core.WorkClass.INTERACTIVE, () -> {
             VisionDescriber vision = new VisionDescriber(context);
             TurnContext turn = new TurnContext(context.config().timezone(), camera, request, vision);
             TokenListener listener = BusChat.listener(out);

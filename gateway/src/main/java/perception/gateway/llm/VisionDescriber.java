@@ -42,7 +42,8 @@ final class VisionDescriber implements ImageDescriber {
         ImageResult known = analysed.get(image);
         if (known != null) return known;
         ImageResult r = context.vertx().eventBus().<ImageResult>request(Bus.ANALYZE,
-                        new AnalyzeImage(image, context.config().analyzers(), null, true), new DeliveryOptions().setSendTimeout(60_000))
+                        new AnalyzeImage(image, context.config().analyzers(), null, true), new DeliveryOptions().setSendTimeout(60_000)
+                                .addHeader(perception.gateway.core.WorkClass.HEADER, "interactive")) // someone waits for this answer
                 .toCompletionStage().toCompletableFuture().get(65, TimeUnit.SECONDS).body();
         analysed.put(image, r);
         return r;

@@ -194,7 +194,8 @@ public final class SpeechVerticle extends VerticleBase {
         if (refuseIfBusy(msg)) return;
         byte[] bytes = msg.body().getBytes();
         var timer = context.inferenceTimer(ModelCatalog.bundled().forLoader(VOSK).id());
-        blocking(() -> {
+        // a file (batch transcription): nobody is mid-conversation, so it yields to voice turns
+        work.run(perception.gateway.core.WorkClass.BEST_EFFORT, () -> {
             Audio audio = decoder.decode16k(bytes);
             long t0 = System.nanoTime();
             List<Utterance> utterances = transcriber.transcribe(audio);

@@ -23,8 +23,11 @@ import perception.vision.SceneChangeDetector;
  * ({@code session.update}, {@code frame.info}); the server analyses with latest-frame-wins: at most
  * one frame in flight and one waiting, a newer frame replaces the waiting one and counts as dropped.
  * So memory per session is two frames whatever the client sends; when the client does not read
- * our events fast enough the socket is paused instead of queueing them. All state is touched only
- * on this socket's event loop.
+ * our events fast enough the socket is paused instead of queueing them. Frames are best-effort work
+ * (see WorkScheduler): while voice turns keep the threads, the frame in flight waits and newer ones
+ * replace the waiting one, so the session sheds frames (counted in dropped) instead of delaying a
+ * turn. The rate is capped by the session's fps and the gateway's video_max_fps, the lower one.
+ * All state is touched only on this socket's event loop.
  */
 final class VideoSocket {
     private static final Logger log = LoggerFactory.getLogger(VideoSocket.class);
@@ -37,7 +40,9 @@ final class VideoSocket {
     private final SceneChangeDetector changes = new SceneChangeDetector();
 
     private Set<String> analyzers;
-    private double fps; // 0 = as fast as frames can be analysed
+    private double fps; // the session's cap; 0 = as fast as frames can be analysed
+    /** The gateway's cap for every session (setting video_max_fps); 0 = none. */
+    private final double maxFps;
     private String prompt;
     private long seq;
     private long dropped;
@@ -53,7 +58,9 @@ final class VideoSocket {
     private record Pending(long seq, Long clientTimestamp, long receivedNanos, byte[] bytes) {
     }
 
-    VideoSocket(ServerWebSocket ws, SocketGuard guard, Vertx vertx, VideoSessions sessions, Set<String> loaded) {
+    VideoSocket(ServerWebSocket ws, SocketGuard guard, Vertx vertx, VideoSessions sessions, Set<String> loaded, double fps, double maxFps) {
+        this.fps = fps;
+        this.maxFps = maxFps;
         this.guard = guard;
         this.ws = ws;
         this.vertx = vertx;
@@ -75,7 +82,7 @@ final class VideoSocket {
             log.info("video session {} closed: {} frames, {} analysed, {} dropped", id, seq, analysed, dropped);
         });
         send(new JsonObject().put("type", "session.created").put("session_id", id).put("analyzers", new JsonArray(analyzers.stream().toList()))
-                .put("fps", fps));
+                .put("fps", fps).put("max_fps", maxFps));
     }
 
     private void onFrame(Buffer data) {
@@ -119,14 +126,12 @@ final class VideoSocket {
             }
             if (msg.containsKey("fps")) {
                 Object value = msg.getValue("fps");
-                if (!(value instanceof Number f) || f.doubleValue() < 0 || f.doubleValue() > 60) {
-                    throw ApiError.badParam("fps", "fps is a number from 0 (as fast as possible) to 60");
-                }
-                fps = f.doubleValue();
+                if (!(value instanceof Number f)) throw ApiError.badParam("fps", FPS_RANGE);
+                fps = fps(f.toString());
             }
             if (msg.containsKey("prompt")) prompt = msg.getString("prompt");
             send(new JsonObject().put("type", "session.updated").put("session_id", id)
-                    .put("analyzers", new JsonArray(analyzers.stream().toList())).put("fps", fps).put("prompt", prompt));
+                    .put("analyzers", new JsonArray(analyzers.stream().toList())).put("fps", fps).put("max_fps", maxFps).put("prompt", prompt));
         } catch (ApiError e) {
             error(e, null);
         } catch (ClassCastException e) {
@@ -137,7 +142,8 @@ final class VideoSocket {
     /** Starts the waiting frame when nothing is in flight and the fps cap allows. */
     private void pump() {
         if (closed || inFlight || waiting == null || timerSet) return;
-        long minGap = fps > 0 ? (long) (1e9 / fps) : 0;
+        double rate = fps > 0 && maxFps > 0 ? Math.min(fps, maxFps) : Math.max(fps, maxFps);
+        long minGap = rate > 0 ? (long) (1e9 / rate) : 0;
         long wait = lastStartNanos + minGap - System.nanoTime();
         if (lastStartNanos != 0 && wait > 1_000_000) {
             timerSet = true;
@@ -187,6 +193,21 @@ final class VideoSocket {
         ws.writeTextMessage(event.encode());
         guard.wrote(); // a client that does not read: stop reading its frames until it catches up
 
+    }
+
+    private static final String FPS_RANGE = "fps is a number from 0 (as fast as possible) to 60";
+
+    /** A session's fps cap from a query parameter or session.update (null: none). */
+    static double fps(String value) {
+        if (value == null) return 0;
+        double f;
+        try {
+            f = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw ApiError.badParam("fps", FPS_RANGE);
+        }
+        if (!(f >= 0 && f <= 60)) throw ApiError.badParam("fps", FPS_RANGE);
+        return f;
     }
 
     String id() {

@@ -37,12 +37,22 @@ public final class VisionRoutes {
         Set<String> loaded = VideoSocket.defaultAnalyzers(context.config());
         router.post("/v1/images/describe").handler(ctx -> describe(ctx, context, loaded));
         router.post("/v1/videos/analyze").handler(ctx -> analyzeVideo(ctx, context, loaded));
-        router.get("/v1/video").handler(ctx -> ctx.request().toWebSocket()
-                .onSuccess(ws -> new VideoSocket(ws, perception.gateway.core.SocketGuard.attach(context, ws), context.vertx(), VideoSessions.of(context), loaded).start())
-                .onFailure(e -> {
-                    if (!ctx.response().ended()) ErrorHandler.send(ctx, ApiError.badRequest("websocket_required",
-                            "GET /v1/video is a WebSocket: connect with a WebSocket client (Upgrade: websocket)"));
-                }));
+        router.get("/v1/video").handler(ctx -> {
+            double fps; // the session's own cap, also settable with session.update
+            try {
+                fps = VideoSocket.fps(param(ctx, "fps"));
+            } catch (ApiError e) {
+                ErrorHandler.send(ctx, e);
+                return;
+            }
+            ctx.request().toWebSocket()
+                    .onSuccess(ws -> new VideoSocket(ws, perception.gateway.core.SocketGuard.attach(context, ws), context.vertx(), VideoSessions.of(context), loaded,
+                            fps, context.config().videoMaxFps()).start())
+                    .onFailure(e -> {
+                        if (!ctx.response().ended()) ErrorHandler.send(ctx, ApiError.badRequest("websocket_required",
+                                "GET /v1/video is a WebSocket: connect with a WebSocket client (Upgrade: websocket)"));
+                    });
+        });
     }
 
     private static void describe(RoutingContext ctx, GatewayContext context, Set<String> loaded) {

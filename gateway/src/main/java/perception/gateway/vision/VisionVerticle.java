@@ -54,7 +54,8 @@ public final class VisionVerticle extends VerticleBase {
         Path dir = context.config().modelsDir();
         ModelCatalog catalog = ModelCatalog.bundled();
         ModelFiles files = catalog.visionFiles(dir);
-        int threads = context.config().intraOpThreads();
+        // ONNX Runtime threads per run: best-effort video must not take every core (one budget: pool threads x these)
+        int threads = context.config().visionThreads();
         Future<ObjectDetector> objects = load(analyzers, Analyzer.OBJECTS, catalog, dir, () -> Vision.loadObjects(files, threads));
         Future<FaceDetector> faces = load(analyzers, Analyzer.FACES, catalog, dir, () -> Vision.loadFaces(files, threads));
         Future<TextReader> text = load(analyzers, Analyzer.TEXT, catalog, dir, () -> Vision.loadText(files, threads));
@@ -83,7 +84,9 @@ public final class VisionVerticle extends VerticleBase {
             perception.gateway.core.BusErrors.fail(message, busy);
             return;
         }
-        work.run(() -> run(body)).onComplete(r -> {
+        var cls = perception.gateway.core.WorkClass.of(message.headers().get(perception.gateway.core.WorkClass.HEADER),
+                perception.gateway.core.WorkClass.BEST_EFFORT);
+        work.run(cls, () -> run(body)).onComplete(r -> {
             if (r.succeeded()) message.reply(r.result());
             else VisionErrors.fail(message, r.cause()); // logged there when it is not the client's fault
         });
