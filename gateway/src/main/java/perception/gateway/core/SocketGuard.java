@@ -71,7 +71,8 @@ public final class SocketGuard {
 
     /** Whether output is waiting for the client (a producer may hold back, e.g. audio deltas). */
     public boolean writeQueueFull() {
-        return ws.writeQueueFull();
+        // a closed socket throws "WebSocket is closed" here; what is left to write is dropped by send anyway
+        return !ws.isClosed() && ws.writeQueueFull();
     }
 
     /** Runs once the next time the queued output has drained (one waiter at a time). */
