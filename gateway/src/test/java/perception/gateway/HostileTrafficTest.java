@@ -105,6 +105,37 @@ class HostileTrafficTest {
     }
 
     @Test
+    void silentConnectionsAreClosedAfterTheIdleTimeoutButLiveWebSocketsStay() throws Exception {
+        Gateway g = start("idle_timeout_s", "3");
+        try {
+            // a kept-alive HTTP connection that goes silent after one request
+            try (Socket s = new Socket("127.0.0.1", g.port())) {
+                long t0 = System.currentTimeMillis();
+                s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                String got = readUntilClosed(s, 30_000);
+                assertTrue(got.startsWith("HTTP/1.1 200"), got);
+                assertTrue(System.currentTimeMillis() - t0 >= 2500, "closed before the 3 s idle timeout");
+            }
+            // a WebSocket client that answers the server's pings is kept although it sends nothing
+            Recorder live = new Recorder(true);
+            WebSocket ws = open(g, "/v1/video", live);
+            // one that answers nothing (a vanished peer) is closed
+            try (Socket s = new Socket("127.0.0.1", g.port())) {
+                long t0 = System.currentTimeMillis();
+                s.getOutputStream().write(("GET /v1/video HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                String got = readUntilClosed(s, 30_000);
+                assertTrue(got.startsWith("HTTP/1.1 101"), got);
+                assertTrue(System.currentTimeMillis() - t0 >= 2500, "closed before the 3 s idle timeout");
+            }
+            assertFalse(live.closed.isDone(), "a client that answers pings was closed: " + live.closed.getNow(null));
+            ws.abort();
+        } finally {
+            stop(g);
+        }
+    }
+
+    @Test
     void uploadCutOffBeforeItsFinalBoundaryIsEndedAndItsTempFileDeleted() throws Exception {
         Gateway g = start("body_timeout_s", "2");
         Path uploads = Path.of(System.getProperty("java.io.tmpdir"), "perception-uploads");
