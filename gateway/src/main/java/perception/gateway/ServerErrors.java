@@ -33,8 +33,27 @@ final class ServerErrors {
         }
     }
 
-    private static final class VersionGuard extends io.netty.channel.ChannelInboundHandlerAdapter {
+    private static final class VersionGuard extends io.netty.channel.ChannelDuplexHandler {
         private boolean refused;
+
+        /**
+         * Vert.x closes a connection at once after a request it could not decode (a malformed
+         * multipart body, see ErrorHandler); if the client is still sending its body, closing with
+         * unread data resets the connection and the client loses the 400 already sent. So such a
+         * close lingers: output is shut (the client sees the reply and its end), the rest of the
+         * body is read and dropped, and the connection closes when the client does or after 2 s.
+         */
+        @Override
+        public void close(io.netty.channel.ChannelHandlerContext ctx, io.netty.channel.ChannelPromise promise) {
+            if (refused || ctx.channel().attr(perception.gateway.core.ErrorHandler.LINGER).getAndSet(null) == null
+                    || !(ctx.channel() instanceof io.netty.channel.socket.SocketChannel socket)) {
+                ctx.close(promise);
+                return;
+            }
+            refused = true; // drop what still comes
+            socket.shutdownOutput();
+            ctx.executor().schedule(() -> ctx.close(promise), 2, java.util.concurrent.TimeUnit.SECONDS);
+        }
 
         @Override
         public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {

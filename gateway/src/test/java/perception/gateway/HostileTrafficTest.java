@@ -105,6 +105,37 @@ class HostileTrafficTest {
     }
 
     @Test
+    void silentConnectionsAreClosedAfterTheIdleTimeoutButLiveWebSocketsStay() throws Exception {
+        Gateway g = start("idle_timeout_s", "3");
+        try {
+            // a kept-alive HTTP connection that goes silent after one request
+            try (Socket s = new Socket("127.0.0.1", g.port())) {
+                long t0 = System.currentTimeMillis();
+                s.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                String got = readUntilClosed(s, 30_000);
+                assertTrue(got.startsWith("HTTP/1.1 200"), got);
+                assertTrue(System.currentTimeMillis() - t0 >= 2500, "closed before the 3 s idle timeout");
+            }
+            // a WebSocket client that answers the server's pings is kept although it sends nothing
+            Recorder live = new Recorder(true);
+            WebSocket ws = open(g, "/v1/video", live);
+            // one that answers nothing (a vanished peer) is closed
+            try (Socket s = new Socket("127.0.0.1", g.port())) {
+                long t0 = System.currentTimeMillis();
+                s.getOutputStream().write(("GET /v1/video HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                String got = readUntilClosed(s, 30_000);
+                assertTrue(got.startsWith("HTTP/1.1 101"), got);
+                assertTrue(System.currentTimeMillis() - t0 >= 2500, "closed before the 3 s idle timeout");
+            }
+            assertFalse(live.closed.isDone(), "a client that answers pings was closed: " + live.closed.getNow(null));
+            ws.abort();
+        } finally {
+            stop(g);
+        }
+    }
+
+    @Test
     void uploadCutOffBeforeItsFinalBoundaryIsEndedAndItsTempFileDeleted() throws Exception {
         Gateway g = start("body_timeout_s", "2");
         Path uploads = Routes.UPLOADS;
@@ -200,6 +231,15 @@ class HostileTrafficTest {
                     assertErrorShape(reply.substring(reply.indexOf("\r\n\r\n") + 4));
                 }
             }
+            // the same with a large body still on its way when the decoder throws: the 400 must not be
+            // lost to a reset (the connection's close lingers until the body is in)
+            String big = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename\r\n\r\n" + "x".repeat(3_000_000) + "\r\n--b--\r\n";
+            var malformed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + "/v1/audio/transcriptions"))
+                    .header("content-type", "multipart/form-data; boundary=b").POST(HttpRequest.BodyPublishers.ofString(big)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, malformed.statusCode(), malformed.body());
+            assertEquals("invalid_multipart", new JsonObject(malformed.body()).getJsonObject("error").getString("code"));
+
             var head = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + "/health"))
                     .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, head.statusCode());

@@ -75,8 +75,14 @@ public final class ErrorHandler implements Handler<RoutingContext> {
         ctx.response().putHeader("connection", "close"); // the decoder's state is spent
         send(ctx, ApiError.badRequest("invalid_multipart", "The multipart/form-data body could not be parsed (a part's headers"
                 + " are malformed): each part needs 'Content-Disposition: form-data; name=\"FIELD\"' with key=\"value\" parameters."));
-        if (ctx.request().connection() instanceof io.vertx.core.net.impl.VertxConnection c) c.flush();
+        if (ctx.request().connection() instanceof io.vertx.core.net.impl.VertxConnection c) {
+            c.flush();
+            c.channel().attr(LINGER).set(Boolean.TRUE); // see ServerErrors: the close waits for the client's body
+        }
     }
+
+    /** Set on a channel whose close should linger: the client may still be sending a body we refused. */
+    public static final io.netty.util.AttributeKey<Boolean> LINGER = io.netty.util.AttributeKey.valueOf("perception.linger");
 
     static boolean fromMultipartDecoder(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -68,6 +68,8 @@ final class IncomingAudio {
             throw ApiError.badRequest("audio_too_long", "more than " + MAX_SECONDS + " s of audio in one stream: send audio-stop and start a new request");
         }
         // resampling a 1 MiB chunk takes milliseconds: off the event loop (chunks are converted one at a time, in order)
+        var busy = context.overloaded("wyoming"); // a full pool refuses the chunk (error, then close) instead of queueing it
+        if (busy != null) throw busy;
         Future<byte[]> pcm = context.run("wyoming", () -> converter.convert(format, payload == null ? new byte[0] : payload.getBytes()));
         return start().compose(v -> pcm).compose(this::feed);
     }

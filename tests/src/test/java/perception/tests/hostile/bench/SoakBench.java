@@ -72,6 +72,11 @@ public final class SoakBench {
             System.out.printf("voice final after eof: n=%d p50=%d ms p99=%d ms%n", voiceMs.size(), pct(voiceMs, 50), pct(voiceMs, 99));
             System.out.printf("video frame round trip: n=%d p50=%d ms p99=%d ms%n", videoMs.size(), pct(videoMs, 50), pct(videoMs, 99));
             System.out.printf("failures=%d, /health %d in %d ms%n", failures.get(), health, (System.nanoTime() - h0) / 1_000_000);
+            // where voice time goes: time waiting for a speech worker vs time inside Vosk (the gateway's own metrics)
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(gw.url("/metrics"))).build(), HttpResponse.BodyHandlers.ofString()).body();
+            metrics.lines().filter(l -> !l.startsWith("#") && (l.contains("vosk-en") || l.contains("silero"))
+                            || (l.startsWith("vertx_pool_queue") || l.startsWith("vertx_pool_usage")) && l.contains("speech"))
+                    .forEach(l -> System.out.println("  " + l));
             idle.forEach(WebSocket::abort);
         }
         System.exit(0);
