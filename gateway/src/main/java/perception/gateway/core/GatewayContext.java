@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,6 +27,9 @@ public final class GatewayContext {
         this.config = config;
         this.models = models;
         this.meters = meters;
+        // Made here, outside any verticle: a worker executor made from a verticle's context is closed when
+        // that verticle undeploys, and a job queued for it then could never start while the gateway stops.
+        for (String name : List.of("speech", "vision", "llm", "wyoming", "model-loading")) pool(name);
         this.scheduler = new WorkScheduler(vertx, this::pool, config.inferenceThreads(), config.bestEffortThreads(),
                 "priority".equals(config.scheduler()), config.bestEffortMaxWaitMillis(), meters);
     }

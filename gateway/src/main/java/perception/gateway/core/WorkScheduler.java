@@ -150,23 +150,46 @@ public final class WorkScheduler {
 
     private <T> void launch(Job<T> job) {
         long started = System.nanoTime();
-        executors.apply(job.pool).executeBlocking(() -> {
-            T result = null;
-            Throwable failure = null;
-            try {
-                result = job.work.call();
-            } catch (Throwable t) {
-                failure = t;
-            }
+        java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+        Future<Object> queued;
+        try {
+            queued = executors.apply(job.pool).executeBlocking(() -> {
+                ran.set(true);
+                T result = null;
+                Throwable failure = null;
+                try {
+                    result = job.work.call();
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                // the caller hears first: a failure to start the next job must not leave this one unanswered
+                complete(job, result, failure);
+                finished(job, started);
+                return null;
+            }, false);
+        } catch (RuntimeException closed) {
+            queued = Future.failedFuture(closed);
+        }
+        // the pool's executor refused the job (it closes with the verticle that made it, as the gateway
+        // stops): answer the job and free its slot instead of leaving its caller waiting for ever
+        queued.onFailure(e -> {
+            if (ran.get()) return;
+            complete(job, null, new BusErrors.StoppingException(job.pool));
             finished(job, started);
-            T r = result;
-            Throwable f = failure;
+        });
+    }
+
+    /** Completes the job's future on its caller's context, or here when that context is gone. */
+    private static <T> void complete(Job<T> job, T result, Throwable failure) {
+        try {
             job.context.runOnContext(v -> {
-                if (f == null) job.promise.complete(r);
-                else job.promise.fail(f);
+                if (failure == null) job.promise.tryComplete(result);
+                else job.promise.tryFail(failure);
             });
-            return null;
-        }, false);
+        } catch (RuntimeException loopGone) {
+            if (failure == null) job.promise.tryComplete(result);
+            else job.promise.tryFail(failure);
+        }
     }
 
     private void finished(Job<?> job, long started) {
