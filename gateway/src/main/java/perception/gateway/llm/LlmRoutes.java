@@ -28,6 +28,8 @@ public final class LlmRoutes {
     private LlmRoutes() {
     }
 
+    static final String WORKER_LOST = "the language model's worker left the cluster mid-answer; send the request again";
+
     public static void mount(Router router, GatewayContext context) {
         router.post("/v1/chat/completions").handler(ctx -> chat(ctx, context));
     }
@@ -48,12 +50,16 @@ public final class LlmRoutes {
         MessageConsumer<JsonObject> pieces = bus.consumer(streamTo, msg -> ex.on(msg.body()));
         ex.consumer = pieces;
         ctx.response().closeHandler(v -> {
-            if (!ex.finished) bus.send(Bus.GENERATE_CANCEL, id);
+            if (!ex.finished) bus.publish(Bus.GENERATE_CANCEL, id);
             ex.finish();
         });
         JsonObject message = req.bus.copy().put("id", id).put("stream_to", streamTo);
-        pieces.completion().compose(v -> bus.<JsonObject>request(Bus.GENERATE, message, new DeliveryOptions().setSendTimeout(30_000)))
-                .onSuccess(accepted -> ex.model = accepted.body().getString("model"))
+        pieces.completion().compose(v -> perception.gateway.core.Workers.<JsonObject>request(context.vertx(), Bus.GENERATE, message, new DeliveryOptions().setSendTimeout(30_000), false))
+                .onSuccess(accepted -> {
+                    ex.model = accepted.body().getString("model");
+                    ex.unwatch = perception.gateway.core.Workers.watch(context.vertx(), accepted.body().getString("node"),
+                            () -> ex.on(BusChat.error(503, "server_error", "worker_lost", WORKER_LOST)));
+                })
                 .onFailure(e -> {
                     ex.finish();
                     if (e instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
@@ -74,6 +80,7 @@ public final class LlmRoutes {
         final String id;
         final long created;
         MessageConsumer<JsonObject> consumer;
+        Runnable unwatch; // stops watching the worker node (cluster)
         boolean finished;
         boolean headWritten;
         final StringBuilder text = new StringBuilder();
@@ -172,6 +179,7 @@ public final class LlmRoutes {
             if (finished) return;
             finished = true;
             if (consumer != null) consumer.unregister();
+            if (unwatch != null) unwatch.run();
         }
     }
 }

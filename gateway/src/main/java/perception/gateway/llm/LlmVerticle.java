@@ -114,7 +114,7 @@ public final class LlmVerticle extends VerticleBase {
             return m;
         }).onSuccess(m -> {
             model = m;
-            generate = vertx.eventBus().consumer(Bus.GENERATE, this::generate);
+            generate = perception.gateway.core.Workers.of(context).serve(Bus.GENERATE, this::generate);
             cancel = vertx.eventBus().consumer(Bus.GENERATE_CANCEL, msg -> {
                 Cancellation c = running.get(msg.body());
                 if (c != null) c.cancel();
@@ -141,7 +141,8 @@ public final class LlmVerticle extends VerticleBase {
         // "assistant" (or any name, without an LLM) is the built-in assistant alone
         boolean builtIn = m == null || BuiltInAssistant.ID.equals(body.getString("model"));
         boolean spoken = Boolean.TRUE.equals(body.getValue("spoken"));
-        message.reply(new JsonObject().put("accepted", id).put("model", builtIn ? BuiltInAssistant.ID : m.id()));
+        message.reply(new JsonObject().put("accepted", id).put("model", builtIn ? BuiltInAssistant.ID : m.id())
+                .put("node", perception.gateway.core.Workers.of(context).nodeId()));
         Cancellation cancellation = new Cancellation();
         if (cancelledEarly.remove(id) != null) cancellation.cancel(); // the cancel overtook the request
         running.put(id, cancellation);

@@ -42,8 +42,13 @@ public final class Brain {
             else if (body.containsKey("error")) result.tryFail(body.getJsonObject("error").getString("message"));
         });
         pieces.completion()
-                .compose(v -> vertx.eventBus().request(Bus.GENERATE, request.copy().put("id", id).put("stream_to", streamTo),
-                        new DeliveryOptions().setSendTimeout(30_000)))
+                .compose(v -> perception.gateway.core.Workers.<JsonObject>request(vertx, Bus.GENERATE, request.copy().put("id", id).put("stream_to", streamTo),
+                        new DeliveryOptions().setSendTimeout(30_000), false))
+                .onSuccess(accepted -> {
+                    Runnable unwatch = perception.gateway.core.Workers.watch(vertx, accepted.body().getString("node"), () -> result.tryFail(
+                            "the language model's worker left the cluster mid-answer; ask again"));
+                    result.future().onComplete(r -> unwatch.run());
+                })
                 .onFailure(e -> result.tryFail(e.getMessage()));
         return result.future().onComplete(r -> {
             finished = true;
@@ -54,7 +59,7 @@ public final class Brain {
     public void cancel() {
         if (finished || pieces == null) return;
         finished = true;
-        vertx.eventBus().send(Bus.GENERATE_CANCEL, id);
+        vertx.eventBus().publish(Bus.GENERATE_CANCEL, id);
         pieces.unregister();
     }
 }

@@ -204,9 +204,10 @@ final class RealtimeSession {
     private Future<JsonObject> turnRequest(Object body) {
         int[] windows = config.silenceWindows();
         Future<String> address = turns != null ? Future.succeededFuture(turns)
-                : context.vertx().eventBus().<JsonObject>request(Bus.TURNS_OPEN, new JsonObject()
+                : perception.gateway.core.Workers.<JsonObject>request(context.vertx(), Bus.TURNS_OPEN, new JsonObject()
                         .put("vad", config.serverVad).put("threshold", config.threshold).put("prefix_padding_ms", config.prefixPaddingMs)
-                        .put("complete_silence_ms", windows[0]).put("other_silence_ms", windows[1]).put("silence_duration_ms", windows[2]))
+                        .put("complete_silence_ms", windows[0]).put("other_silence_ms", windows[1]).put("silence_duration_ms", windows[2]),
+                        new DeliveryOptions(), true)
                 .map(m -> turns = m.body().getString("address"));
         return address.compose(a -> context.vertx().eventBus().<JsonObject>request(a, body, new DeliveryOptions().setSendTimeout(60_000)))
                 .map(Message::body);

@@ -38,7 +38,7 @@ public final class Speaker {
         });
         JsonObject request = new JsonObject().put("input", text).put("speed", speed).put("sample_rate", sampleRate).put("stream", stream);
         return chunks.completion()
-                .compose(v -> vertx.eventBus().<JsonObject>request(Bus.SYNTHESIZE, request, new DeliveryOptions().setSendTimeout(120_000)))
+                .compose(v -> perception.gateway.core.Workers.<JsonObject>request(vertx, Bus.SYNTHESIZE, request, new DeliveryOptions().setSendTimeout(120_000), false))
                 .<Void>mapEmpty()
                 .eventually(() -> chunks.unregister());
     }

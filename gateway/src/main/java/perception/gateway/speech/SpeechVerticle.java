@@ -93,10 +93,10 @@ public final class SpeechVerticle extends VerticleBase {
                 ModelLoader.load(context, "silero-vad", "voice-activity", dir.resolve("silero-vad/silero_vad_v5.onnx"),
                         () -> SileroVad.load(dir.resolve("silero-vad/silero_vad_v5.onnx"))).onSuccess(v -> vad = v))
                 .onSuccess(v -> {
-                    var bus = vertx.eventBus();
-                    bus.<Buffer>consumer(Bus.TRANSCRIBE, this::transcribe);
-                    bus.<JsonObject>consumer(Bus.SYNTHESIZE, this::synthesize);
-                    bus.<JsonObject>consumer(STREAM_OPEN, this::openStream);
+                    var bus = perception.gateway.core.Workers.of(context);
+                    bus.<Buffer>serve(Bus.TRANSCRIBE, this::transcribe);
+                    bus.<JsonObject>serve(Bus.SYNTHESIZE, this::synthesize);
+                    bus.<JsonObject>serve(STREAM_OPEN, this::openStream);
                     turns = new TurnService(context, vertx, transcriber, vad);
                     turns.register();
                     io.micrometer.core.instrument.Gauge.builder("perception.speech.sessions", sessions, Map::size)

@@ -131,8 +131,8 @@ final class StreamSocket {
 
     private Future<String> open() {
         if (session != null) return Future.succeededFuture(session);
-        return context.vertx().eventBus().<JsonObject>request(SpeechVerticle.STREAM_OPEN,
-                        new JsonObject().put("sample_rate", sampleRate).put("words", words))
+        return perception.gateway.core.Workers.<JsonObject>request(context.vertx(), SpeechVerticle.STREAM_OPEN,
+                        new JsonObject().put("sample_rate", sampleRate).put("words", words), new DeliveryOptions(), true)
                 .map(reply -> session = reply.body().getString("address"));
     }
 

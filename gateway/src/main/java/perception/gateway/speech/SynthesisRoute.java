@@ -69,7 +69,7 @@ final class SynthesisRoute {
         response.closeHandler(v -> chunks.unregister());
         JsonObject request = new JsonObject().put("input", text).put("speed", speed).put("sample_rate", RATE).put("stream", stream);
         chunks.completion()
-                .compose(v -> context.vertx().eventBus().<JsonObject>request(Bus.SYNTHESIZE, request, new DeliveryOptions().setSendTimeout(5 * 60_000)))
+                .compose(v -> perception.gateway.core.Workers.<JsonObject>request(context.vertx(), Bus.SYNTHESIZE, request, new DeliveryOptions().setSendTimeout(5 * 60_000), false))
                 .onComplete(r -> {
                     chunks.unregister();
                     if (r.succeeded()) {

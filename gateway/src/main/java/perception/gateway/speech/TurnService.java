@@ -51,7 +51,7 @@ final class TurnService {
     }
 
     void register() {
-        vertx.eventBus().<JsonObject>consumer(Bus.TURNS_OPEN, this::open);
+        perception.gateway.core.Workers.of(context).<JsonObject>serve(Bus.TURNS_OPEN, this::open);
         vertx.setPeriodic(IDLE_MS / 4, id -> {
             long now = System.currentTimeMillis();
             sessions.values().stream().filter(s -> now - s.lastUsed > IDLE_MS).toList().forEach(s -> {

@@ -39,7 +39,7 @@ final class BusSession {
     Future<JsonObject> request(Object body) {
         if (closed) return Future.failedFuture(new IllegalStateException("the speech session is closed"));
         if (address == null) {
-            address = vertx.eventBus().<JsonObject>request(openAddress, openRequest, TIMEOUT)
+            address = perception.gateway.core.Workers.<JsonObject>request(vertx, openAddress, openRequest, TIMEOUT, true)
                     .map(reply -> reply.body().getString("address"));
         }
         return address.compose(a -> vertx.eventBus().<JsonObject>request(a, body, TIMEOUT)).map(Message::body);
