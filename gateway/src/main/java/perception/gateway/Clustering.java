@@ -24,6 +24,8 @@ import perception.gateway.core.Workers;
 final class Clustering {
     private static final Logger log = LoggerFactory.getLogger(Clustering.class);
 
+    /** The member attribute vertx-hazelcast stores the Vert.x node id in. */
+    static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
     private final Vertx vertx;
     private final HazelcastClusterManager manager;
 
@@ -82,7 +84,9 @@ final class Clustering {
 
             @Override
             public void memberRemoved(MembershipEvent e) {
-                workers.left(e.getMember().getUuid().toString());
+                // Vert.x names nodes by its own id, kept as a member attribute (not Hazelcast's member UUID)
+                String node = e.getMember().getAttribute(NODE_ID_ATTRIBUTE);
+                if (node != null) workers.left(node);
             }
         });
     }
