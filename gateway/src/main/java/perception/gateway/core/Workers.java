@@ -144,14 +144,14 @@ public final class Workers {
         String sense = SENSE_OF.get(address);
         String node = sense == null ? null : pick(sense, tried);
         if (node == null) {
-            if (!tried.isEmpty()) return Future.failedFuture(lost(sense, tried));
+            if (!tried.isEmpty()) return Future.failedFuture(lost(sense, tried, false));
             // not announced (yet): the plain address, where Vert.x answers NO_HANDLERS if nobody serves it
             return context.vertx().eventBus().request(address, body, options);
         }
         boolean local = node.equals(nodeId);
         count(sense, local ? "local" : "remote");
         Promise<Message<T>> result = Promise.promise();
-        Runnable onLeft = () -> result.tryFail(lost(sense, List.of(node)));
+        Runnable onLeft = () -> result.tryFail(lost(sense, List.of(node), tries > 1));
         Runnable unwatch = watch(node, onLeft);
         DeliveryOptions to = new DeliveryOptions(options).setLocalOnly(local);
         context.vertx().eventBus().<T>request(address + "@" + node, body, to).onComplete(ar -> {
@@ -186,9 +186,9 @@ public final class Workers {
         return candidates.get(Math.floorMod(next.getAndIncrement(), candidates.size()));
     }
 
-    private static ReplyException lost(String sense, List<String> nodes) {
+    private static ReplyException lost(String sense, List<String> nodes, boolean retrying) {
         return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 503, "the " + sense + " worker serving this request ("
-                + String.join(", ", nodes) + ") left the cluster and no other worker could take it; retry in a moment");
+                + String.join(", ", nodes) + ") left the cluster" + (retrying ? "" : " and no other worker could take it; retry in a moment"));
     }
 
     static boolean isLost(Throwable e) {

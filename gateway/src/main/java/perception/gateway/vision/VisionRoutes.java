@@ -35,6 +35,7 @@ public final class VisionRoutes {
     public static void mount(Router router, GatewayContext context) {
         VisionCodecs.register(context.vertx());
         Set<String> loaded = VideoSocket.defaultAnalyzers(context.config());
+        VideoSessions.of(context); // now, so that on a cluster it hears the other nodes' sessions from the start
         router.post("/v1/images/describe").handler(ctx -> describe(ctx, context, loaded));
         router.post("/v1/videos/analyze").handler(ctx -> analyzeVideo(ctx, context, loaded));
         router.get("/v1/video").handler(ctx -> ctx.request().toWebSocket()
