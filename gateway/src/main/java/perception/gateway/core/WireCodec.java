@@ -30,13 +30,18 @@ public final class WireCodec<T> implements MessageCodec<T, T> {
     }
 
     /** A codec with its own binary form: {@code write} appends to the buffer, {@code read} gets exactly what it wrote. */
-    public static <T> void register(Vertx vertx, Class<T> type, BiConsumer<Buffer, T> write, Function<Buffer, T> read) {
-        vertx.eventBus().registerDefaultCodec(type, new WireCodec<>(type, write, read));
+    public static <T> WireCodec<T> of(Class<T> type, BiConsumer<Buffer, T> write, Function<Buffer, T> read) {
+        return new WireCodec<>(type, write, read);
+    }
+
+    /** Makes the codec the one Vert.x uses for its type. */
+    public void register(Vertx vertx) {
+        vertx.eventBus().registerDefaultCodec(type, this);
     }
 
     /** A codec that writes the object as JSON. */
-    public static <T> void registerJson(Vertx vertx, Class<T> type) {
-        register(vertx, type, (buffer, t) -> {
+    public static <T> WireCodec<T> json(Class<T> type) {
+        return of(type, (buffer, t) -> {
             try {
                 buffer.appendBytes(JSON.writeValueAsBytes(t));
             } catch (IOException e) {

@@ -29,11 +29,16 @@ final class VisionCodecs {
 
     static void register(Vertx vertx) {
         if (!REGISTERED.add(vertx)) return;
-        WireCodec.register(vertx, AnalyzeImage.class, VisionCodecs::writeImage, VisionCodecs::readImage);
-        WireCodec.register(vertx, AnalyzeVideo.class, VisionCodecs::writeVideo, VisionCodecs::readVideo);
-        WireCodec.registerJson(vertx, ImageResult.class);
-        WireCodec.registerJson(vertx, VideoTimeline.class);
+        IMAGE.register(vertx);
+        VIDEO.register(vertx);
+        RESULT.register(vertx);
+        TIMELINE.register(vertx);
     }
+
+    static final WireCodec<AnalyzeImage> IMAGE = WireCodec.of(AnalyzeImage.class, VisionCodecs::writeImage, VisionCodecs::readImage);
+    static final WireCodec<AnalyzeVideo> VIDEO = WireCodec.of(AnalyzeVideo.class, VisionCodecs::writeVideo, VisionCodecs::readVideo);
+    static final WireCodec<ImageResult> RESULT = WireCodec.json(ImageResult.class);
+    static final WireCodec<VideoTimeline> TIMELINE = WireCodec.json(VideoTimeline.class);
 
     /** Header (analyzers, describe, scene threshold and state) as JSON, then the encoded image. */
     static void writeImage(Buffer out, AnalyzeImage job) {

@@ -35,7 +35,9 @@ public final class ClusterNodes implements AutoCloseable {
         List<CompletableFuture<PackagedGateway>> starting = new ArrayList<>();
         for (int i = 1; i <= workers; i++) {
             int port = ports.get(i);
-            starting.add(CompletableFuture.supplyAsync(() -> node(port, members, settings, "--role", "worker", "--inference-threads", "2")));
+            // a thread each (the common pool has one thread on two cores): the workers load their models at once
+            starting.add(CompletableFuture.supplyAsync(() -> node(port, members, settings, "--role", "worker", "--inference-threads", "2"),
+                    r -> new Thread(r, "start-worker-" + port).start()));
         }
         PackagedGateway gateway = node(ports.get(0), members, settings, "--role", "gateway");
         List<PackagedGateway> started = new ArrayList<>();
