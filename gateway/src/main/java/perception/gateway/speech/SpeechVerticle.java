@@ -185,6 +185,9 @@ public final class SpeechVerticle extends VerticleBase {
         String stream = req.getString("stream");
         AtomicBoolean cancelled = new AtomicBoolean();
         AtomicInteger chunks = new AtomicInteger();
+        // the reply waits for every chunk's acknowledgement: on a cluster it would otherwise overtake
+        // chunks still on their way, and the listener would stop listening before they arrive
+        List<Future<?>> delivered = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         if (refuseIfBusy(msg)) return;
         var timer = context.inferenceTimer("freetts-kevin16");
         blocking(() -> {
@@ -194,12 +197,13 @@ public final class SpeechVerticle extends VerticleBase {
                         if (cancelled.get()) throw new CancelledException();
                         chunks.incrementAndGet();
                         // request, not send: a vanished listener (client gone) fails it, and we stop speaking
-                        vertx.eventBus().request(stream, Buffer.buffer(pcm), new DeliveryOptions().setSendTimeout(60_000))
-                                .onFailure(e -> cancelled.set(true));
+                        delivered.add(vertx.eventBus().request(stream, Buffer.buffer(pcm), new DeliveryOptions().setSendTimeout(60_000))
+                                .onFailure(e -> cancelled.set(true)));
                     });
             timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             return new JsonObject().put("chunks", chunks.get()).put("bytes", bytes);
-        }).onComplete(r -> {
+        }).transform(r -> Future.join(List.copyOf(delivered)).transform(acks -> r.succeeded()
+                ? Future.succeededFuture(r.result()) : Future.<JsonObject>failedFuture(r.cause()))).onComplete(r -> {
             if (r.failed() && r.cause() instanceof CancelledException) {
                 log.debug("synthesis cancelled: the listener went away");
                 msg.fail(499, "cancelled: the client went away");
