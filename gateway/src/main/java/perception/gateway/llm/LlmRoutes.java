@@ -58,7 +58,7 @@ public final class LlmRoutes {
                 .onSuccess(accepted -> {
                     ex.model = accepted.body().getString("model");
                     ex.unwatch = perception.gateway.core.Workers.watch(context.vertx(), accepted.body().getString("node"),
-                            () -> ex.on(BusChat.error(503, "server_error", "worker_lost", WORKER_LOST)));
+                            () -> ex.on(BusChat.error(503, "service_unavailable", "worker_lost", WORKER_LOST)));
                 })
                 .onFailure(e -> {
                     ex.finish();
