@@ -19,7 +19,9 @@ import java.util.zip.ZipFile;
 
 /**
  * Fetches the models listed in models/models.json: only what is missing or corrupt, every file
- * checked by sha256. A JDK-only single-file program (run as {@code java models/Fetch.java}) so that
+ * checked by sha256. The same file is the gateway's model catalog (ids, tasks, loaders, file roles:
+ * perception.gateway.core.ModelCatalog reads the copy built into the jar); this program needs only
+ * id, dir, default, source and files, and ignores the rest. A JDK-only single-file program (run as {@code java models/Fetch.java}) so that
  * it works before anything is compiled: the Maven build runs it first, ./run-gateway runs it before
  * starting.
  *
@@ -66,7 +68,7 @@ public class Fetch {
         List<Map<String, Object>> models = models(manifest);
         if (list) {
             for (Map<String, Object> m : models) {
-                System.out.printf("%-16s %-20s %-8s %s%n", m.get("id"), m.get("task"),
+                System.out.printf("%-16s %-20s %-13s %-8s %s%n", m.get("id"), m.get("task"), m.get("loader"),
                         Boolean.TRUE.equals(m.get("default")) ? "default" : "optional", m.get("name"));
             }
             return;

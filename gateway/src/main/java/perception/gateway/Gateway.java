@@ -44,11 +44,11 @@ public final class Gateway {
     static final List<String> SENSE_NAMES = List.of("speech", "vision", "llm");
 
     private final GatewayContext context;
-    private final HttpVerticle http;
+    private final HttpServers http;
     private final Future<Void> loaded;
     private WyomingVerticle wyoming; // null when wyoming_port is unset
 
-    private Gateway(GatewayContext context, HttpVerticle http, Future<Void> loaded) {
+    private Gateway(GatewayContext context, HttpServers http, Future<Void> loaded) {
         this.context = context;
         this.http = http;
         this.loaded = loaded;
@@ -99,11 +99,12 @@ public final class Gateway {
         Future<Void> loaded = Future.all(senses).<Void>mapEmpty()
                 .onSuccess(v -> log.info("models loaded: {}", models.toJson().encode()))
                 .onFailure(e -> log.error("loading models failed: {}", e.getMessage()));
-        HttpVerticle http = new HttpVerticle(context, meters);
+        // one HTTP verticle instance per core (Vert.x shares the port between them)
+        HttpServers http = new HttpServers(context, meters, Runtime.getRuntime().availableProcessors());
         CompletableFuture<Gateway> started = new CompletableFuture<>();
         WyomingVerticle wyoming = config.wyomingPort() == null || !cluster.servesClients() ? null : new WyomingVerticle(context);
         // a worker node serves no clients, but keeps /health, /ready and /metrics (on its own port)
-        vertx.deployVerticle(http)
+        http.deploy()
                 .compose(id -> wyoming == null ? Future.succeededFuture(id) : vertx.deployVerticle(wyoming))
                 .onComplete(ar -> {
                     if (ar.failed()) {

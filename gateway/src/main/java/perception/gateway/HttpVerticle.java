@@ -12,27 +12,34 @@ import org.slf4j.LoggerFactory;
 import perception.gateway.core.GatewayConfig;
 import perception.gateway.core.GatewayContext;
 
-/** The HTTP and WebSocket front door; all routes come from {@link Routes}. */
+/**
+ * One instance of the HTTP and WebSocket front door (there is one per core, see {@link HttpServers});
+ * all routes come from {@link Routes}.
+ */
 final class HttpVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
 
     private final GatewayContext context;
     private final PrometheusMeterRegistry meters;
+    private final Routes.Shared shared;
+    private final java.util.function.BooleanSupplier draining;
     private HttpServer server;
-    private volatile boolean draining;
 
-    HttpVerticle(GatewayContext context, PrometheusMeterRegistry meters) {
+    HttpVerticle(GatewayContext context, PrometheusMeterRegistry meters, Routes.Shared shared, java.util.function.BooleanSupplier draining) {
         this.context = context;
         this.meters = meters;
+        this.shared = shared;
+        this.draining = draining;
     }
 
     @Override
     public Future<?> start() {
-        var router = Routes.create(context, meters, () -> draining);
+        var router = Routes.create(context, meters, draining, shared);
         GatewayConfig config = context.config();
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())
-                .setPort(config.port())
+                // port 0: -1 asks Vert.x for one random port shared by every instance (0 would give each its own)
+                .setPort(config.port() == 0 ? -1 : config.port())
                 .setCompressionSupported(true)
                 // no cleartext HTTP/2 sniffing: it buffers the first bytes before a connection exists,
                 // which a client trickling its headers would use to dodge the header timeout
@@ -52,28 +59,25 @@ final class HttpVerticle extends VerticleBase {
         }
         server = vertx.createHttpServer(options);
         HeaderTimeout headers = new HeaderTimeout(vertx, config.limit("header_timeout_s") * 1000);
-        return server.connectionHandler(headers::opened)
+        return server.connectionHandler(conn -> {
+                    ServerErrors.guardVersions(conn);
+                    headers.opened(conn);
+                })
                 .invalidRequestHandler(ServerErrors::invalidRequest)
                 .requestHandler(req -> {
                     headers.arrived(req.connection());
                     router.handle(req);
                 })
                 .listen()
-                .onSuccess(s -> log.info("listening on {}://{}:{}", tls ? "https" : "http", config.host(), s.actualPort()));
+                .onSuccess(s -> log.debug("instance listening on {}://{}:{}", tls ? "https" : "http", config.host(), s.actualPort()));
     }
 
     int actualPort() {
         return server.actualPort();
     }
 
-    /**
-     * Stops accepting connections and lets in-flight requests finish, for at most timeoutMillis;
-     * /ready answers 503 meanwhile so a load balancer stops sending work.
-     */
+    /** Stops this instance accepting connections and lets its in-flight requests finish, for at most timeoutMillis. */
     Future<Void> drain(long timeoutMillis) {
-        draining = true;
-        long started = System.currentTimeMillis();
-        return server.shutdown(timeoutMillis, TimeUnit.MILLISECONDS)
-                .onComplete(r -> log.info("HTTP drained in {} ms", System.currentTimeMillis() - started));
+        return server.shutdown(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 }

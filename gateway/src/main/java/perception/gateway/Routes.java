@@ -28,6 +28,10 @@ import perception.gateway.web.WebRoutes;
  * router. Sense-specific routes live next to their verticle and are mounted from here.
  */
 public final class Routes {
+    /** Upload temp files; one folder per process, so that gateways of other processes never share (or count) them. */
+    static final java.nio.file.Path UPLOADS = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "perception-uploads",
+            String.valueOf(ProcessHandle.current().pid()));
+
     private static final Logger log = LoggerFactory.getLogger(Routes.class);
 
     /** Every feature's routes, in mounting order (the web page last: its static handler takes the rest of GET). */
@@ -37,12 +41,20 @@ public final class Routes {
     private Routes() {
     }
 
-    public static Router create(GatewayContext context, PrometheusMeterRegistry meters, BooleanSupplier draining) {
+    /** The handlers whose counts span every HTTP verticle instance: the active-request gauge and the per-key limits. */
+    record Shared(RequestLimits limits, ApiKeys keys) {
+    }
+
+    static Shared shared(GatewayContext context) {
+        return new Shared(new RequestLimits(context), new ApiKeys(context.config()));
+    }
+
+    public static Router create(GatewayContext context, PrometheusMeterRegistry meters, BooleanSupplier draining, Shared shared) {
         Router router = Router.router(context.vertx());
         router.route().handler(Routes::logRequest);
-        router.route().handler(new RequestLimits(context));
+        router.route().handler(shared.limits());
         router.route().handler(new Origins(context.config().get("allowed_origins")));
-        router.route().handler(new ApiKeys(context.config()));
+        router.route().handler(shared.keys());
         // JSON endpoints take JSON only: a text/plain POST is a "simple" cross-site request with no preflight
         router.post("/v1/audio/speech").handler(Routes::requireJson);
         router.post("/v1/chat/completions").handler(Routes::requireJson);
@@ -50,7 +62,7 @@ public final class Routes {
         // that are deleted when the request ends, whatever happened.
         router.post().handler(BodyHandler.create()
                 .setBodyLimit(context.config().maxBodyBytes())
-                .setUploadsDirectory(System.getProperty("java.io.tmpdir") + "/perception-uploads")
+                .setUploadsDirectory(UPLOADS.toString())
                 .setDeleteUploadedFilesOnEnd(true)
                 .setHandleFileUploads(true));
         router.post().handler(ctx -> ctx.put(RequestLimits.BODY_READ, true).next());
@@ -91,7 +103,7 @@ public final class Routes {
         ModelRegistry models = context.models();
         boolean ready = models.ready() && !draining;
         String status = draining ? "draining" : ready ? "ready"
-                : models.entries().stream().anyMatch(e -> "failed".equals(e.state())) ? "failed" : "loading";
+                : models.entries().stream().anyMatch(e -> e.state() == ModelRegistry.State.FAILED) ? "failed" : "loading";
         JsonReply.send(ctx, ready ? 200 : 503, new JsonObject().put("status", status).put("models", models.toJson())
                 .put("cluster", perception.gateway.core.Workers.of(context).toJson()));
     }
@@ -99,7 +111,7 @@ public final class Routes {
     private static void models(RoutingContext ctx, ModelRegistry models) {
         JsonArray data = new JsonArray();
         for (ModelRegistry.Entry e : models.entries()) {
-            if (!"loaded".equals(e.state())) continue;
+            if (e.state() != ModelRegistry.State.LOADED) continue;
             data.add(new JsonObject().put("id", e.id()).put("object", "model").put("created", e.createdAt())
                     .put("owned_by", "perception-gateway").put("task", e.task()));
         }

@@ -19,6 +19,50 @@ final class ServerErrors {
     private ServerErrors() {
     }
 
+    /**
+     * Vert.x answers a request in an HTTP version other than 1.0/1.1 (say "GET / HTTP/1.7") itself,
+     * with a bodiless 501, before any handler of ours sees it. A Netty handler placed in front of
+     * Vert.x's answers it instead: 505 in the error shape, then the connection is closed. (Only
+     * HTTP/1.x connections carry such requests; HTTP/2 frames never reach this handler as requests.)
+     */
+    static void guardVersions(io.vertx.core.http.HttpConnection conn) {
+        if (!(conn instanceof io.vertx.core.http.impl.HttpServerConnection c)) return;
+        var vertxHandler = c.channelHandlerContext();
+        if (vertxHandler.pipeline().get(VersionGuard.class) == null) {
+            vertxHandler.pipeline().addBefore(vertxHandler.name(), "perception-version-guard", new VersionGuard());
+        }
+    }
+
+    private static final class VersionGuard extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private boolean refused;
+
+        @Override
+        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+            if (refused) { // the rest of a refused request: dropped, the connection is closing
+                io.netty.util.ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (msg instanceof io.netty.handler.codec.http.HttpRequest r && r.decoderResult().isSuccess() && !supported(r.protocolVersion())) {
+                refused = true;
+                io.netty.util.ReferenceCountUtil.release(msg);
+                log.info("rejected a request in {} from {}", perception.gateway.core.SocketGuard.clip(r.protocolVersion().text()), ctx.channel().remoteAddress());
+                ApiError error = new ApiError(505, "invalid_request_error", "http_version_not_supported",
+                        "Only HTTP/1.0 and HTTP/1.1 are served here (HTTP/2 over TLS): send the request as HTTP/1.1.", null);
+                byte[] body = error.toJson().encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                var reply = new io.netty.handler.codec.http.DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                        io.netty.handler.codec.http.HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, io.netty.buffer.Unpooled.wrappedBuffer(body));
+                reply.headers().set("content-type", "application/json").set("content-length", body.length).set("connection", "close");
+                ctx.writeAndFlush(reply).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                return;
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        private static boolean supported(io.netty.handler.codec.http.HttpVersion v) {
+            return v.majorVersion() == 1 && (v.minorVersion() == 0 || v.minorVersion() == 1);
+        }
+    }
+
     static void invalidRequest(HttpServerRequest req) {
         DecoderResult result = req.decoderResult();
         Throwable cause = result == null ? null : result.cause();

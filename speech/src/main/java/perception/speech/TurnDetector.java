@@ -173,10 +173,12 @@ public final class TurnDetector implements AutoCloseable {
         speechEndMs = silenceFromMs;
         Utterance soFar = joined();
         // the final result is rescored as if the sentence ended there ("remind me to" becomes "remind
-        // me too"): when the running hypothesis has caught up (as many words), the more patient of
-        // the two windows wins
+        // me too", "like in" can become "lichen"), and the boundary the VAD found can move by a frame
+        // with the floating-point noise of a loaded machine: unless the running hypothesis lags (fewer
+        // words: its last word is not heard yet), the more patient of the two readings wins, so a
+        // hanging last word in either one keeps the turn open
         windowMs = settings.ends().silenceMs(soFar.text());
-        if (words(running) == words(soFar.text())) windowMs = Math.max(windowMs, settings.ends().silenceMs(running));
+        if (words(running) >= words(soFar.text())) windowMs = Math.max(windowMs, settings.ends().silenceMs(running));
         events.add(new Event.Pause(audioMs(), speechEndMs, soFar, windowMs));
     }
 

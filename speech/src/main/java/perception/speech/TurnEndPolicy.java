@@ -48,8 +48,8 @@ public record TurnEndPolicy(int completeMs, int otherMs, int unfinishedMs) {
         if (words.length == 0 || words[0].isEmpty()) return Kind.OTHER;
         String first = words[0], last = words[words.length - 1];
         if (HANGING.contains(last)) return Kind.UNFINISHED;
-        // one word ("stop.", "so,") is often the start of more: not complete
-        if (words.length == 1) return Kind.OTHER;
+        // one word ("stop.", "so,") is often the start of more ("Stop. Tell me a joke instead."): wait as after a hanging word
+        if (words.length == 1) return Kind.UNFINISHED;
         return QUESTION.contains(first) || COMMAND.contains(first) ? Kind.COMPLETE : Kind.OTHER;
     }
 

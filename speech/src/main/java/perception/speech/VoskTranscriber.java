@@ -124,7 +124,7 @@ public final class VoskTranscriber implements Transcriber {
         }
 
         private void check() {
-            if (closed) throw new IllegalStateException("the transcription session is closed");
+            if (closed) throw new SessionClosedException("the transcription session is closed");
         }
     }
 }

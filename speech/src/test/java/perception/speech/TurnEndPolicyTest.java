@@ -28,8 +28,12 @@ class TurnEndPolicyTest {
         assertEquals(500, policy.silenceMs("my brother told me"));
         assertEquals(500, policy.silenceMs("yesterday i went to the market"));
         assertEquals(500, policy.silenceMs(""));
-        assertEquals(500, policy.silenceMs("banana"));
-        assertEquals(500, policy.silenceMs("stop"), "one word is often the start of more");
+    }
+
+    @Test
+    void oneWordWaitsAsLongAsAHangingOne() {
+        assertEquals(800, policy.silenceMs("banana"));
+        assertEquals(800, policy.silenceMs("stop"), "one word is often the start of more: \"Stop. Tell me a joke instead.\"");
     }
 
     @Test

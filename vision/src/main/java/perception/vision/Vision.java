@@ -1,6 +1,5 @@
 package perception.vision;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +10,6 @@ import java.util.Set;
  * timing each. Immutable and thread-safe: the ONNX sessions are shared by all callers.
  */
 public final class Vision implements AutoCloseable {
-    public static final List<String> ANALYZERS = List.of("objects", "faces", "text", "scene");
-
     private final ObjectDetector objects;
     private final FaceDetector faces;
     private final TextReader text;
@@ -24,14 +21,26 @@ public final class Vision implements AutoCloseable {
         this.text = text;
     }
 
-    /** Loads the given analyzers' models from a models folder laid out as the gateway fetches it. */
-    public static Vision load(Path modelsDir, Set<String> analyzers, int intraOpThreads) {
-        ObjectDetector o = analyzers.contains("objects") ? new ObjectDetector(OnnxModel.load("yolox-nano", modelsDir.resolve("yolox/yolox_nano.onnx"), intraOpThreads)) : null;
-        FaceDetector f = analyzers.contains("faces") ? new FaceDetector(OnnxModel.load("blazeface", modelsDir.resolve("blazeface/face_detection_back_256x256.onnx"), intraOpThreads), 256) : null;
-        TextReader t = analyzers.contains("text") ? new TextReader(
-                new TextDetector(OnnxModel.load("ppocr-v4", modelsDir.resolve("ppocr/det.onnx"), intraOpThreads)),
-                new TextRecognizer(OnnxModel.load("ppocr-v4", modelsDir.resolve("ppocr/rec.onnx"), intraOpThreads), modelsDir.resolve("ppocr/keys.txt"), 6)) : null;
-        return new Vision(o, f, t);
+    /** Loads the given analyzers' models, each from the files {@code files} names (scene needs none). */
+    public static Vision load(java.util.Collection<Analyzer> analyzers, ModelFiles files, int intraOpThreads) {
+        return new Vision(analyzers.contains(Analyzer.OBJECTS) ? loadObjects(files, intraOpThreads) : null,
+                analyzers.contains(Analyzer.FACES) ? loadFaces(files, intraOpThreads) : null,
+                analyzers.contains(Analyzer.TEXT) ? loadText(files, intraOpThreads) : null);
+    }
+
+    public static ObjectDetector loadObjects(ModelFiles files, int intraOpThreads) {
+        return new ObjectDetector(OnnxModel.load(files.id(Analyzer.OBJECTS), files.file(Analyzer.OBJECTS, "model"), intraOpThreads));
+    }
+
+    /** BlazeFace's back model (256², 896 anchors). */
+    public static FaceDetector loadFaces(ModelFiles files, int intraOpThreads) {
+        return new FaceDetector(OnnxModel.load(files.id(Analyzer.FACES), files.file(Analyzer.FACES, "model"), intraOpThreads), 256);
+    }
+
+    public static TextReader loadText(ModelFiles files, int intraOpThreads) {
+        String id = files.id(Analyzer.TEXT);
+        return new TextReader(new TextDetector(OnnxModel.load(id, files.file(Analyzer.TEXT, "detector"), intraOpThreads)),
+                new TextRecognizer(OnnxModel.load(id, files.file(Analyzer.TEXT, "recognizer"), intraOpThreads), files.file(Analyzer.TEXT, "keys"), 6));
     }
 
     public ObjectDetector objects() {
@@ -49,10 +58,10 @@ public final class Vision implements AutoCloseable {
     /** Which analyzers can run (scene always can). */
     public Set<String> available() {
         Set<String> s = new java.util.LinkedHashSet<>();
-        if (objects != null) s.add("objects");
-        if (faces != null) s.add("faces");
-        if (text != null) s.add("text");
-        s.add("scene");
+        if (objects != null) s.add(Analyzer.OBJECTS.wireName());
+        if (faces != null) s.add(Analyzer.FACES.wireName());
+        if (text != null) s.add(Analyzer.TEXT.wireName());
+        s.add(Analyzer.SCENE.wireName());
         return s;
     }
 
@@ -63,15 +72,15 @@ public final class Vision implements AutoCloseable {
     public Analysis analyze(Frame frame, Set<String> requested) {
         for (String r : requested) {
             if (!available().contains(r)) {
-                throw new IllegalArgumentException("analyzer '" + r + "' is not " + (ANALYZERS.contains(r) ? "loaded" : "known")
-                        + "; available: " + available() + (ANALYZERS.contains(r) ? " (enable it with GATEWAY_ANALYZERS)" : ""));
+                throw new IllegalArgumentException("analyzer '" + r + "' is not " + (Analyzer.of(r) != null ? "loaded" : "known")
+                        + "; available: " + available() + (Analyzer.of(r) != null ? " (enable it with GATEWAY_ANALYZERS)" : ""));
             }
         }
         Map<String, Double> timings = new LinkedHashMap<>();
-        List<DetectedObject> o = requested.contains("objects") ? timed("objects", timings, () -> objects.detect(frame)) : null;
-        List<Face> f = requested.contains("faces") ? timed("faces", timings, () -> faces.detect(frame)) : null;
-        List<TextLine> t = requested.contains("text") ? timed("text", timings, () -> text.read(frame)) : null;
-        Scene s = requested.contains("scene") ? timed("scene", timings, () -> scene.analyze(frame)) : null;
+        List<DetectedObject> o = requested.contains(Analyzer.OBJECTS.wireName()) ? timed("objects", timings, () -> objects.detect(frame)) : null;
+        List<Face> f = requested.contains(Analyzer.FACES.wireName()) ? timed("faces", timings, () -> faces.detect(frame)) : null;
+        List<TextLine> t = requested.contains(Analyzer.TEXT.wireName()) ? timed("text", timings, () -> text.read(frame)) : null;
+        Scene s = requested.contains(Analyzer.SCENE.wireName()) ? timed("scene", timings, () -> scene.analyze(frame)) : null;
         return new Analysis(frame.width(), frame.height(), o, f, t, s, timings);
     }
 

@@ -39,7 +39,7 @@ class FaceDetectorTest {
     /** The front model (128², for faces near the camera, as in a selfie) finds the portrait's face too. */
     @Test
     void frontModelFindsTheCloseUpFace() throws Exception {
-        try (OnnxModel front = OnnxModel.load("blazeface", TestModels.dir().resolve("blazeface/face_detection_front_128x128.onnx"), 0)) {
+        try (OnnxModel front = OnnxModel.load("blazeface", TestModels.files().file(Analyzer.FACES, "front-128"), 0)) {
             List<Face> faces = new FaceDetector(front, 128).detect(portrait());
             assertEquals(1, faces.size(), faces.toString());
             assertTrue(faces.get(0).box().contains(61, 60), faces.toString());

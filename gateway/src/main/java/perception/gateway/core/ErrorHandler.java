@@ -16,6 +16,10 @@ public final class ErrorHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
+        if (fromMultipartDecoder(ctx.failure())) {
+            malformedMultipart(ctx);
+            return;
+        }
         ApiError error = toApiError(ctx.failure(), ctx.statusCode());
         // one line per failure; the stack trace only at debug (a client can provoke these at will)
         if (error.status() == 503 && ctx.failure() instanceof ApiError) {
@@ -52,6 +56,37 @@ public final class ErrorHandler implements Handler<RoutingContext> {
             case 415 -> ApiError.unsupportedMedia("Unsupported content type.");
             default -> ApiError.internal("Internal error. The gateway log has the details.");
         };
+    }
+
+    /**
+     * Netty's multipart decoder throws plain runtime exceptions on some malformed part headers (a
+     * Content-Disposition parameter without '=' is an ArrayIndexOutOfBoundsException); Vert.x
+     * catches only the decoder's own exception types, so the rest reach Vert.x's channel handler,
+     * which reports them to the request (and so here) and then closes the channel at once, dropping
+     * any reply not yet flushed. So the 400 is written and flushed now, before that close.
+     */
+    private static void malformedMultipart(RoutingContext ctx) {
+        log.info("{} {}: malformed multipart body: {}", ctx.request().method(), ctx.request().path(), String.valueOf(ctx.failure()));
+        log.debug("stack trace", ctx.failure());
+        if (ctx.response().headWritten()) {
+            ctx.response().reset();
+            return;
+        }
+        ctx.response().putHeader("connection", "close"); // the decoder's state is spent
+        send(ctx, ApiError.badRequest("invalid_multipart", "The multipart/form-data body could not be parsed (a part's headers"
+                + " are malformed): each part needs 'Content-Disposition: form-data; name=\"FIELD\"' with key=\"value\" parameters."));
+        if (ctx.request().connection() instanceof io.vertx.core.net.impl.VertxConnection c) c.flush();
+    }
+
+    static boolean fromMultipartDecoder(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ApiError) return false;
+            for (StackTraceElement e : t.getStackTrace()) {
+                if (e.getClassName().startsWith("io.netty.handler.codec.http.multipart.")) return true;
+                if (e.getClassName().startsWith("perception.")) break; // thrown by our code, not the decoder
+            }
+        }
+        return false;
     }
 
     /** Jackson's message names its internal settings and echoes the input; keep only the position. */

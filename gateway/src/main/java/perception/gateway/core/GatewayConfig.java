@@ -36,8 +36,7 @@ public final class GatewayConfig {
         }
     }
 
-    public static final List<String> ANALYZERS = List.of("objects", "faces", "text", "scene");
-    public static final List<String> LLM_BACKENDS = List.of("auto", "embedded", "remote", "none");
+    public static final List<String> ANALYZERS = perception.vision.Analyzer.names();
 
     public static final List<Setting> SETTINGS = List.of(
             new Setting("config", null, "JSON or YAML file with any of these settings (keys as in this table)"),
@@ -58,7 +57,8 @@ public final class GatewayConfig {
             new Setting("max_body_mb", "25", "largest request body accepted, in MB (larger → 413)"),
             new Setting("max_image_megapixels", "40", "largest image accepted, in megapixels, checked before decoding"),
             new Setting("inference_threads", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())),
-                    "worker threads per inference pool"),
+                    "worker threads per inference pool; each ONNX Runtime session (vision, embedded LLM) then gets cores / inference_threads"
+                    + " threads of its own (at least 1), so the threads of one pool's parallel runs do not outnumber the cores"),
             new Setting("shutdown_timeout_s", "10", "on SIGTERM, how long in-flight work may drain"),
             // ---- limits, timeouts, keys and TLS against hostile traffic (issue #12); see LIMITS below ----
             new Setting("header_timeout_s", "10", "a new connection must send its request headers within this many seconds"),
@@ -82,6 +82,8 @@ public final class GatewayConfig {
             new Setting("tls_key", null, "PEM private key file for tls_cert"),
             new Setting("allowed_origins", null, "web pages (origins, comma list, * for any) that may call the gateway besides its own and localhost's"),
             new Setting("realtime_max_item_kb", "1024", "largest realtime conversation item (text and images as JSON), in KB; larger items are refused"),
+            new Setting("realtime_max_session_seconds", "3600", "most input audio in one /v1/realtime session (more: close 1008)"),
+            new Setting("max_answer_tokens", "4096", "most tokens in one LLM answer: the default max_tokens, and a chat request asking for more gets 400"),
             new Setting("log_level", "info", "trace | debug | info | warn | error"),
             new Setting("wyoming_port", null, "Wyoming (Home Assistant voice) TCP port; unset = off, 0 = any free port"),
             new Setting("wyoming_host", null, "interface the Wyoming server listens on (default: host)"),
@@ -98,7 +100,8 @@ public final class GatewayConfig {
     /** The settings of the limits block above, each a whole number above 0, read with {@link #limit}. */
     static final List<String> LIMITS = List.of("header_timeout_s", "body_timeout_s", "idle_timeout_s", "ws_max_frame_kb",
             "ws_max_message_mb", "ws_max_queued_kb", "slow_consumer_s", "max_audio_seconds", "stream_max_message_seconds",
-            "stream_max_session_seconds", "pool_queue", "realtime_max_item_kb", "key_rps", "key_max_sessions");
+            "stream_max_session_seconds", "pool_queue", "realtime_max_item_kb", "key_rps", "key_max_sessions",
+            "realtime_max_session_seconds", "max_answer_tokens");
 
     private static final Map<String, Setting> BY_KEY = SETTINGS.stream()
             .collect(Collectors.toMap(Setting::key, s -> s, (a, b) -> a, LinkedHashMap::new));
@@ -242,7 +245,7 @@ public final class GatewayConfig {
                     + " protocol carries no API keys: set GATEWAY_WYOMING_HOST=127.0.0.1, or --allow-open-bind true to serve Home Assistant"
                     + " on the network (HTTP still asks for the API keys when they are set)");
         }
-        if ("remote".equals(llmBackend()) && llmUrl() == null) {
+        if (llmBackend() == LlmBackend.REMOTE && llmUrl() == null) {
             throw new ConfigException("llm_backend is remote but llm_url is not set: set GATEWAY_LLM_URL (e.g. http://localhost:11434/v1)");
         }
         if (llmUrl() != null && !llmUrl().matches("https?://.+")) {
@@ -361,14 +364,20 @@ public final class GatewayConfig {
         return Collections.unmodifiableSet(set);
     }
 
-    public String llmBackend() {
+    public LlmBackend llmBackend() {
         String v = raw("llm_backend") == null ? "auto" : raw("llm_backend").toLowerCase(Locale.ROOT);
-        if (!LLM_BACKENDS.contains(v)) throw new ConfigException("llm_backend must be one of " + LLM_BACKENDS + ", got '" + v + "'");
-        return v;
+        LlmBackend b = LlmBackend.of(v);
+        if (b == null) throw new ConfigException("llm_backend must be one of " + LlmBackend.names() + ", got '" + v + "'");
+        return b;
     }
 
+    /** The loader name of the default embedded chat model in models.json. */
+    public static final String EMBEDDED_LLM = "embedded-llm";
+
+    /** The embedded LLM folder: llm_model_dir, by default the catalog's embedded-llm model under models_dir. */
     public Path llmModelDir() {
-        return raw("llm_model_dir") == null ? modelsDir().resolve("smolvlm") : Path.of(raw("llm_model_dir"));
+        return raw("llm_model_dir") != null ? Path.of(raw("llm_model_dir"))
+                : ModelCatalog.bundled().forLoader(EMBEDDED_LLM).dir(modelsDir());
     }
 
     public String llmUrl() {
@@ -422,6 +431,16 @@ public final class GatewayConfig {
 
     public int inferenceThreads() {
         return (int) positive("inference_threads");
+    }
+
+    /**
+     * ONNX Runtime intra-op threads per session, from the one thread budget: a pool runs up to
+     * inference_threads jobs at once, each session gets cores / inference_threads threads (at least 1),
+     * so pool threads × ORT threads stay within the cores instead of every session sizing itself to
+     * all of them (N pool threads × N ORT threads before).
+     */
+    public int intraOpThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / inferenceThreads());
     }
 
     public long shutdownTimeoutMillis() {

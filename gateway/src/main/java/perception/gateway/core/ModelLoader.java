@@ -18,6 +18,11 @@ public final class ModelLoader {
     private ModelLoader() {
     }
 
+    /** A model of the catalog, under its id and task; {@code path} is what must exist before loading. */
+    public static <T> Future<T> load(GatewayContext context, ModelCatalog.Model model, Path path, Callable<T> loader) {
+        return load(context, model.id(), model.task(), path, loader);
+    }
+
     public static <T> Future<T> load(GatewayContext context, String id, String task, Path path, Callable<T> loader) {
         ModelRegistry models = context.models();
         models.expect(id, task);

@@ -12,11 +12,20 @@ import java.util.Map;
  */
 public final class ModelRegistry {
 
-    public record Entry(String id, String task, String state, long loadMillis, String detail, long createdAt) {
+    /** Where a model is; /ready shows the lower-case name. */
+    public enum State {
+        LOADING, LOADED, FAILED;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public record Entry(String id, String task, State state, long loadMillis, String detail, long createdAt) {
         JsonObject toJson() {
-            JsonObject o = new JsonObject().put("id", id).put("task", task).put("state", state);
-            if ("loaded".equals(state)) o.put("load_ms", loadMillis);
-            if (detail != null) o.put("loaded".equals(state) ? "source" : "error", detail);
+            JsonObject o = new JsonObject().put("id", id).put("task", task).put("state", state.wireName());
+            if (state == State.LOADED) o.put("load_ms", loadMillis);
+            if (detail != null) o.put(state == State.LOADED ? "source" : "error", detail);
             return o;
         }
     }
@@ -24,15 +33,15 @@ public final class ModelRegistry {
     private final Map<String, Entry> entries = new LinkedHashMap<>();
 
     public synchronized void expect(String id, String task) {
-        entries.put(id, new Entry(id, task, "loading", 0, null, 0));
+        entries.put(id, new Entry(id, task, State.LOADING, 0, null, 0));
     }
 
     public synchronized void loaded(String id, String task, long loadMillis, String source) {
-        entries.put(id, new Entry(id, task, "loaded", loadMillis, source, System.currentTimeMillis() / 1000));
+        entries.put(id, new Entry(id, task, State.LOADED, loadMillis, source, System.currentTimeMillis() / 1000));
     }
 
     public synchronized void failed(String id, String task, String message) {
-        entries.put(id, new Entry(id, task, "failed", 0, message, 0));
+        entries.put(id, new Entry(id, task, State.FAILED, 0, message, 0));
     }
 
     /** Removes a model that is no longer served (its verticle stopped). */
@@ -41,12 +50,12 @@ public final class ModelRegistry {
     }
 
     public synchronized boolean ready() {
-        return entries.values().stream().allMatch(e -> "loaded".equals(e.state()));
+        return entries.values().stream().allMatch(e -> e.state() == State.LOADED);
     }
 
     public synchronized boolean isLoaded(String id) {
         Entry e = entries.get(id);
-        return e != null && "loaded".equals(e.state());
+        return e != null && e.state() == State.LOADED;
     }
 
     public synchronized java.util.List<Entry> entries() {

@@ -42,9 +42,14 @@ public final class Workers {
     static final long EXPIRE_MS = 7_000;
     /** Which sense serves each request address. */
     private static final Map<String, String> SENSE_OF = Map.of(Bus.TRANSCRIBE, "speech", Bus.SYNTHESIZE, "speech",
-            "perception.transcribe.stream.open", "speech", Bus.TURNS_OPEN, "speech", Bus.ANALYZE, "vision", Bus.GENERATE, "llm");
+            Bus.TRANSCRIBE_STREAM_OPEN, "speech", Bus.TURNS_OPEN, "speech", Bus.ANALYZE, "vision", Bus.GENERATE, "llm");
     private static final Map<GatewayContext, Workers> BY_GATEWAY = Collections.synchronizedMap(new WeakHashMap<>());
     private static final Map<io.vertx.core.Vertx, Workers> BY_VERTX = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** The sense that serves a request address ("speech", "vision", "llm"), or the address itself. */
+    static String senseOf(String address) {
+        return SENSE_OF.getOrDefault(address, address);
+    }
 
     /** A node that serves senses, as last announced. */
     public record Worker(String node, Set<String> senses, JsonArray models, long seenAtMillis) {

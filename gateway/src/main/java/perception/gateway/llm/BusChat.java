@@ -2,16 +2,12 @@ package perception.gateway.llm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import perception.llm.Cancellation;
+import perception.gateway.core.BusStream;
 import perception.llm.ChatMessage;
 import perception.llm.ChatRequest;
 import perception.llm.ChatResult;
@@ -23,9 +19,9 @@ import perception.llm.ToolChoice;
 import perception.llm.ToolSpec;
 
 /**
- * The JSON messages of {@code Bus.GENERATE}: a request (see {@link ChatCompletionRequest}) plus
- * {@code id} and {@code stream_to}, the address the verticle sends {@code {text}} and
- * {@code {tool_call}} pieces, then {@code {done}} or {@code {error}} to. Plain JSON, so a cluster
+ * The JSON messages of {@code Bus.GENERATE}, a {@link BusStream} call: a request (see
+ * {@link ChatCompletionRequest}); pieces {@code {text}} and {@code {tool_call}}; then {@code {done}}
+ * or {@code {error}}. Plain JSON, so a cluster
  * can carry them. Tools travel as {@code tools:[{name, description, parameters}]} and
  * {@code tool_choice: "auto"|"none"|"required"|{function: name}}; messages may carry
  * {@code tool_calls:[{id, name, arguments}]} (assistant) or {@code tool_call_id} (tool).
@@ -36,6 +32,15 @@ final class BusChat {
     private BusChat() {
     }
 
+    /**
+     * An image part's bytes: the route puts them decoded (a byte[] that crosses the local bus as it is);
+     * a base64 string (realtime conversation items, or a JSON body from another node) is decoded here.
+     */
+    static byte[] imageBytes(JsonObject part) {
+        Object v = part.getMap().get("image");
+        return v instanceof byte[] bytes ? bytes : Base64.getMimeDecoder().decode((String) v);
+    }
+
     static ChatRequest toRequest(JsonObject bus) {
         List<ChatMessage> messages = new ArrayList<>();
         for (Object o : bus.getJsonArray("messages")) {
@@ -44,7 +49,7 @@ final class BusChat {
             for (Object p : m.getJsonArray("parts", new JsonArray())) {
                 JsonObject part = (JsonObject) p;
                 if (part.containsKey("image")) {
-                    parts.add(new ContentPart.Image(Base64.getMimeDecoder().decode(part.getString("image")), part.getString("mime")));
+                    parts.add(new ContentPart.Image(imageBytes(part), part.getString("mime")));
                 } else {
                     parts.add(new ContentPart.Text(part.getString("text", "")));
                 }
@@ -93,31 +98,14 @@ final class BusChat {
     }
 
     /**
-     * Sends a generation's pieces to {@code streamTo}: {@code {text}}, and {@code {tool_call:{index,
+     * A generation's pieces as {@link BusStream} pieces: {@code {text}}, and {@code {tool_call:{index,
      * id, name, arguments}}} for each piece of a tool call (id and name only on a call's first piece).
-     * The first piece, and one every {@link #PROBE_NANOS} after, goes as a request: when nobody
-     * listens on {@code streamTo} any more (the client left without a cancel), the bus answers
-     * NO_HANDLERS and the generation is cancelled instead of running to max_tokens for nobody.
      */
-    static TokenListener listener(EventBus bus, String streamTo, Cancellation cancellation) {
+    static TokenListener listener(BusStream.Emitter out) {
         return new TokenListener() {
-            private long lastProbe;
-
-            private void send(JsonObject piece) {
-                long now = System.nanoTime();
-                if (lastProbe != 0 && now - lastProbe < PROBE_NANOS) {
-                    bus.send(streamTo, piece);
-                    return;
-                }
-                lastProbe = now;
-                bus.request(streamTo, piece, PROBE).onFailure(e -> {
-                    if (e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS) cancellation.cancel();
-                });
-            }
-
             @Override
             public void onText(String text) {
-                send(new JsonObject().put("text", text));
+                out.piece(new JsonObject().put("text", text));
             }
 
             @Override
@@ -125,25 +113,17 @@ final class BusChat {
                 JsonObject piece = new JsonObject().put("index", d.index()).put("arguments", d.arguments() == null ? "" : d.arguments());
                 if (d.id() != null) piece.put("id", d.id());
                 if (d.name() != null) piece.put("name", d.name());
-                send(new JsonObject().put("tool_call", piece));
+                out.piece(new JsonObject().put("tool_call", piece));
             }
         };
     }
 
-    /** How often a generation checks that its listener is still there. */
-    static final long PROBE_NANOS = 250_000_000L;
-    /** Listeners do not reply; the probe only waits for NO_HANDLERS, which comes at once. */
-    private static final DeliveryOptions PROBE = new DeliveryOptions().setSendTimeout(2_000);
-
+    /** The {@code done} object of a finished generation. */
     static JsonObject done(String model, ChatResult r) {
-        return new JsonObject().put("done", new JsonObject().put("model", model).put("text", r.text())
+        return new JsonObject().put("model", model).put("text", r.text())
                 .put("finish_reason", r.finishReason().wireName()).put("prompt_tokens", r.promptTokens())
                 .put("completion_tokens", r.completionTokens()).put("first_token_ms", r.firstTokenMillis())
                 .put("total_ms", r.totalMillis())
-                .put("tool_calls", new JsonArray(r.toolCalls().stream().map(BusChat::call).toList())));
-    }
-
-    static JsonObject error(int status, String type, String code, String message) {
-        return new JsonObject().put("error", new JsonObject().put("status", status).put("type", type).put("code", code).put("message", message));
+                .put("tool_calls", new JsonArray(r.toolCalls().stream().map(BusChat::call).toList()));
     }
 }

@@ -1,9 +1,5 @@
 package perception.gateway.llm;
 
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import perception.gateway.core.ApiError;
 import perception.gateway.core.Bus;
+import perception.gateway.core.BusStream;
 import perception.gateway.core.ErrorHandler;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.JsonReply;
@@ -20,15 +17,12 @@ import perception.gateway.core.JsonReply;
  * POST /v1/chat/completions, OpenAI-compatible (plain JSON or SSE chunks ending in
  * {@code data: [DONE]}), tools included: the model's calls come back as {@code message.tool_calls}
  * or streamed {@code delta.tool_calls}, with {@code finish_reason: "tool_calls"}, for the client to
- * run. It reaches the LLM verticle only through the event bus: the request goes
- * to {@link Bus#GENERATE} with a fresh per-request address that receives the text pieces; a client
- * that disconnects cancels the generation.
+ * run. It reaches the LLM verticle only through the event bus, as a {@link BusStream} call to
+ * {@link Bus#GENERATE}; a client that disconnects cancels the generation.
  */
 public final class LlmRoutes {
     private LlmRoutes() {
     }
-
-    static final String WORKER_LOST = "the language model's worker left the cluster mid-answer; send the request again";
 
     public static void mount(Router router, GatewayContext context) {
         router.post("/v1/chat/completions").handler(ctx -> chat(ctx, context));
@@ -42,35 +36,29 @@ public final class LlmRoutes {
             throw ApiError.badRequest("invalid_json", "The body is not a JSON object: " + e.getMessage());
         }
         ChatCompletionRequest req = ChatCompletionRequest.parse(body);
+        long cap = context.config().limit("max_answer_tokens");
+        Long asked = req.bus.getLong("max_tokens");
+        if (asked != null && asked > cap) {
+            // as OpenAI answers a max_tokens above the model's output limit: a 400 naming the limit
+            throw ApiError.badParam(body.containsKey("max_completion_tokens") ? "max_completion_tokens" : "max_tokens",
+                    "max_tokens is " + asked + ", but this gateway answers with at most " + cap
+                            + " tokens (setting max_answer_tokens): ask for " + cap + " or fewer.");
+        }
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
-        String streamTo = Bus.GENERATE + ".stream." + id;
         long created = System.currentTimeMillis() / 1000;
-        var bus = context.vertx().eventBus();
         Exchange ex = new Exchange(ctx, req, id, created);
-        MessageConsumer<JsonObject> pieces = bus.consumer(streamTo, msg -> ex.on(msg.body()));
-        ex.consumer = pieces;
-        ctx.response().closeHandler(v -> {
-            if (!ex.finished) bus.publish(Bus.GENERATE_CANCEL, id);
-            ex.finish();
+        BusStream call = BusStream.call(context.vertx(), Bus.GENERATE, id, req.bus, Bus.GENERATE_CANCEL, p -> ex.on((JsonObject) p));
+        ex.call = call;
+        ctx.response().closeHandler(v -> ex.finish()); // a client that left cancels the generation
+        call.accepted().onSuccess(accepted -> ex.model = accepted.getString("model"));
+        call.result().onComplete(r -> {
+            if (r.succeeded()) ex.done(r.result());
+            else if (r.cause() instanceof ApiError error) ex.failed(error); // the generation failed after it started
+            else {
+                ex.finish();
+                ctx.fail(LlmVerticle.SENSE.toApiError(r.cause()));
+            }
         });
-        JsonObject message = req.bus.copy().put("id", id).put("stream_to", streamTo);
-        pieces.completion().compose(v -> perception.gateway.core.Workers.<JsonObject>request(context.vertx(), Bus.GENERATE, message, new DeliveryOptions().setSendTimeout(30_000), false))
-                .onSuccess(accepted -> {
-                    ex.model = accepted.body().getString("model");
-                    ex.unwatch = perception.gateway.core.Workers.watch(context.vertx(), accepted.body().getString("node"),
-                            () -> ex.on(BusChat.error(503, "service_unavailable", "worker_lost", WORKER_LOST)));
-                })
-                .onFailure(e -> {
-                    ex.finish();
-                    if (e instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-                        ctx.fail(re.failureCode() == 400 ? ApiError.badRequest("invalid_request", re.getMessage())
-                                : ApiError.unavailable("llm_unavailable", re.getMessage()));
-                    } else if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-                        ctx.fail(ApiError.unavailable("llm_loading", "The language model is still loading (or failed to load): see /ready."));
-                    } else {
-                        ctx.fail(e);
-                    }
-                });
     }
 
     /** One request's life on the event loop: pieces in, SSE chunks or one JSON body out. */
@@ -79,8 +67,7 @@ public final class LlmRoutes {
         final ChatCompletionRequest req;
         final String id;
         final long created;
-        MessageConsumer<JsonObject> consumer;
-        Runnable unwatch; // stops watching the worker node (cluster)
+        BusStream call;
         boolean finished;
         boolean headWritten;
         final StringBuilder text = new StringBuilder();
@@ -107,21 +94,21 @@ public final class LlmRoutes {
                     startStream(null);
                     ToolCallChunks.pieces(msg.getJsonObject("tool_call")).forEach(d -> write(chunk(null, d, null)));
                 }
-            } else if (msg.containsKey("done")) {
-                done(msg.getJsonObject("done"));
-            } else if (msg.containsKey("error")) {
-                JsonObject e = msg.getJsonObject("error");
-                ApiError error = new ApiError(e.getInteger("status"), e.getString("type"), e.getString("code"), e.getString("message"), null);
-                finish();
-                if (headWritten) {
-                    ctx.response().end("data: " + error.toJson().encode() + "\n\n");
-                } else {
-                    ErrorHandler.send(ctx, error);
-                }
             }
         }
 
-        private void done(JsonObject d) {
+        void failed(ApiError error) {
+            if (finished) return;
+            finish();
+            if (headWritten) {
+                ctx.response().end("data: " + error.toJson().encode() + "\n\n");
+            } else {
+                ErrorHandler.send(ctx, error);
+            }
+        }
+
+        void done(JsonObject d) {
+            if (finished) return;
             String model = d.getString("model");
             String finish = d.getString("finish_reason");
             JsonObject usage = new JsonObject().put("prompt_tokens", d.getInteger("prompt_tokens"))
@@ -175,11 +162,11 @@ public final class LlmRoutes {
             if (!ctx.response().ended() && !ctx.response().closed()) ctx.response().write("data: " + chunk.encode() + "\n\n");
         }
 
+        /** Ends listening; while the generation still runs, it is cancelled. */
         void finish() {
             if (finished) return;
             finished = true;
-            if (consumer != null) consumer.unregister();
-            if (unwatch != null) unwatch.run();
+            call.cancel();
         }
     }
 }

@@ -13,10 +13,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import perception.gateway.core.ApiError;
 import perception.gateway.core.Bus;
+import perception.gateway.core.BusErrors;
+import perception.gateway.core.BusStream;
 import perception.gateway.core.GatewayConfig;
 import perception.gateway.core.GatewayContext;
+import perception.gateway.core.LlmBackend;
 import perception.gateway.core.ModelLoader;
+import perception.gateway.core.SenseWork;
+import perception.gateway.core.Workers;
 import perception.llm.Cancellation;
 import perception.llm.ChatModel;
 import perception.llm.ChatRequest;
@@ -56,6 +62,8 @@ public final class LlmVerticle extends VerticleBase {
             new ToolLoop(llm, skills, turn, ToolLoop.DEFAULT_MAX_ROUNDS).run(request, listener, cancellation).result();
 
     private final GatewayContext context;
+    /** Generations and the closing of the model, kept apart (an ONNX session must not close under a running token). */
+    private final SenseWork work;
     private final Map<String, Cancellation> running = new ConcurrentHashMap<>();
     /** Touched only on this verticle's event loop. */
     private final Map<String, Boolean> cancelledEarly = new java.util.LinkedHashMap<>() {
@@ -71,23 +79,24 @@ public final class LlmVerticle extends VerticleBase {
 
     public LlmVerticle(GatewayContext context) {
         this.context = context;
+        this.work = new SenseWork(context, "llm", "llm");
     }
 
     /** The backend this configuration selects: remote, embedded or none. */
-    public static String backend(GatewayConfig config) {
-        String b = config.llmBackend();
-        if (!b.equals("auto")) return b;
-        if (config.llmUrl() != null) return "remote";
-        return Files.isDirectory(config.llmModelDir()) ? "embedded" : "none";
+    public static LlmBackend backend(GatewayConfig config) {
+        LlmBackend b = config.llmBackend();
+        if (b != LlmBackend.AUTO) return b;
+        if (config.llmUrl() != null) return LlmBackend.REMOTE;
+        return Files.isDirectory(config.llmModelDir()) ? LlmBackend.EMBEDDED : LlmBackend.NONE;
     }
 
     @Override
     public Future<?> start() {
         GatewayConfig config = context.config();
-        String backend = backend(config);
+        LlmBackend backend = backend(config);
         Future<ChatModel> loaded;
         switch (backend) {
-            case "remote" -> {
+            case REMOTE -> {
                 RemoteChatModel remote = new RemoteChatModel(RemoteConfig.of(config.llmUrl(), config.llmApiKey(), config.llmModel())
                         .withVision(config.llmVision()));
                 String id = config.llmModel() != null ? config.llmModel() : "remote-llm";
@@ -95,9 +104,9 @@ public final class LlmVerticle extends VerticleBase {
                 context.models().loaded(id, "chat", 0, config.llmUrl());
                 loaded = Future.succeededFuture(remote);
             }
-            case "embedded" -> {
+            case EMBEDDED -> {
                 Path dir = config.llmModelDir();
-                EmbeddedChatModel.Options options = new EmbeddedChatModel.Options(config.inferenceThreads(), true, config.maxImagePixels());
+                EmbeddedChatModel.Options options = new EmbeddedChatModel.Options(config.intraOpThreads(), true, config.maxImagePixels());
                 loaded = ModelLoader.load(context, dir.getFileName().toString(), "chat", dir,
                         () -> EmbeddedChatModel.load(dir, options)).map(m -> (ChatModel) m);
             }
@@ -114,7 +123,7 @@ public final class LlmVerticle extends VerticleBase {
             return m;
         }).onSuccess(m -> {
             model = m;
-            generate = perception.gateway.core.Workers.of(context).serve(Bus.GENERATE, this::generate);
+            generate = Workers.of(context).serve(Bus.GENERATE, this::generate);
             cancel = vertx.eventBus().consumer(Bus.GENERATE_CANCEL, msg -> {
                 Cancellation c = running.get(msg.body());
                 if (c != null) c.cancel();
@@ -128,59 +137,76 @@ public final class LlmVerticle extends VerticleBase {
         AssistantModel a = assistant;
         JsonObject body = message.body();
         String id = body.getString("id");
-        String streamTo = body.getString("stream_to");
         ChatRequest request;
         JsonObject camera;
         try {
-            request = BusChat.toRequest(body);
+            // every answer is bounded, whoever asks (chat route, realtime, Wyoming): at most
+            // max_answer_tokens, which is also the default when the caller sets none
+            long cap = context.config().limit("max_answer_tokens");
+            Long asked = body.getValue("max_tokens") instanceof Number n ? n.longValue() : null;
+            request = BusChat.toRequest(body.copy().put("max_tokens", asked == null || asked > cap || asked < 1 ? cap : asked));
             camera = body.getJsonObject("observation");
         } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
-            message.fail(400, "invalid request: " + e.getMessage());
+            BusErrors.fail(message, ApiError.badRequest("invalid_request", "invalid request: " + e.getMessage()));
             return;
         }
         // "assistant" (or any name, without an LLM) is the built-in assistant alone
         boolean builtIn = m == null || BuiltInAssistant.ID.equals(body.getString("model"));
         boolean spoken = Boolean.TRUE.equals(body.getValue("spoken"));
+        // a full pool refuses new work (the chat route answers 503 + Retry-After) instead of queueing it
+        var busy = context.overloaded("llm");
+        if (busy != null) {
+            BusErrors.fail(message, busy);
+            return;
+        }
+        // the node lets the caller (BusStream) end the stream at once if this worker leaves the cluster
         message.reply(new JsonObject().put("accepted", id).put("model", builtIn ? BuiltInAssistant.ID : m.id())
-                .put("node", perception.gateway.core.Workers.of(context).nodeId()));
+                .put("node", Workers.of(context).nodeId()));
         Cancellation cancellation = new Cancellation();
         if (cancelledEarly.remove(id) != null) cancellation.cancel(); // the cancel overtook the request
         running.put(id, cancellation);
         long t0 = System.nanoTime();
-        context.pool("llm").executeBlocking(() -> {
+        // the listener left without a cancel (client gone): stop between two tokens instead of running on for nobody
+        BusStream.Emitter out = new BusStream.Emitter(vertx.eventBus(), body, cancellation::cancel);
+        work.run(() -> {
             VisionDescriber vision = new VisionDescriber(context);
             TurnContext turn = new TurnContext(context.config().timezone(), camera, request, vision);
-            TokenListener listener = BusChat.listener(vertx.eventBus(), streamTo, cancellation);
+            TokenListener listener = BusChat.listener(out);
             if (builtIn) {
                 return new AssistantModel.Reply(BuiltInAssistant.ID, a.builtIn().answer(request, turn, spoken, listener, cancellation));
             }
             UnaryOperator<ChatRequest> fuse = r -> r.withMessages(Fusion.prepare(r.messages(), new Fusion.Target(m.acceptsImages(),
                     m::countTokens, m.contextLength() > 0 ? Math.max(16, m.contextLength() * 3 / 4) : 0, 1100, vision)));
             return a.answer(request, turn, spoken, fuse, listener, cancellation);
-        }, false).onComplete(r -> {
+        }).onComplete(r -> {
             running.remove(id);
             context.inferenceTimer("llm").record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             if (r.succeeded()) {
                 ChatResult result = r.result().result();
                 context.meters().counter("perception.llm.generations", "finish", result.finishReason().wireName()).increment();
-                vertx.eventBus().send(streamTo, BusChat.done(r.result().model(), result));
+                out.end(BusChat.done(r.result().model(), result));
             } else {
-                vertx.eventBus().send(streamTo, errorJson(r.cause()));
+                out.fail(toApiError(r.cause()));
             }
         });
     }
 
-    static JsonObject errorJson(Throwable t) {
-        if (t instanceof LlmException e) {
-            String type = e.status() == 400 ? "invalid_request_error" : e.status() >= 500 && e.status() != 500 ? "upstream_error" : "server_error";
-            if (e.status() >= 500 && e.status() != 500) log.warn("LLM backend failed: {}", e.getMessage());
-            else if (e.status() == 500) log.error("LLM failed", e);
-            return BusChat.error(e.status(), type, e.code(), e.getMessage());
-        }
-        if (t instanceof IllegalArgumentException) return BusChat.error(400, "invalid_request_error", "invalid_request", t.getMessage());
-        log.error("LLM generation failed", t);
-        return BusChat.error(500, "server_error", "internal_error", "Internal error: " + t.getClass().getSimpleName() + ". The gateway log has the details.");
+    /** The LLM's own failures, by type: an {@link LlmException} carries its status (a backend's failure is upstream). */
+    static ApiError typed(Throwable t) {
+        if (!(t instanceof LlmException e)) return null;
+        String type = e.status() == 400 ? "invalid_request_error" : e.status() >= 500 && e.status() != 500 ? "upstream_error" : "server_error";
+        if (e.status() >= 500 && e.status() != 500) log.warn("LLM backend failed: {}", e.getMessage());
+        else if (e.status() == 500) log.error("LLM failed", e);
+        return new ApiError(e.status(), type, e.code(), e.getMessage(), null);
     }
+
+    static ApiError toApiError(Throwable t) {
+        return BusErrors.of(t, "llm", LlmVerticle::typed);
+    }
+
+    /** How callers of the LLM name its absence and its timeouts. */
+    public static final BusErrors.Sense SENSE = new BusErrors.Sense("llm", "llm_loading",
+            "The language model is still loading (or failed to load): see /ready.", "The language model did not answer in time; try again.");
 
     /** The loaded chat model, or null (for /v1/models and tests). */
     public ChatModel model() {
@@ -192,14 +218,14 @@ public final class LlmVerticle extends VerticleBase {
         running.values().forEach(Cancellation::cancel);
         Future<Void> a = generate == null ? Future.succeededFuture() : generate.unregister();
         Future<Void> b = cancel == null ? Future.succeededFuture() : cancel.unregister();
-        return Future.all(a, b).eventually(() -> context.pool("model-loading").executeBlocking(() -> {
+        // the cancelled generations end at their next token; the model closes once they have
+        return Future.all(a, b).eventually(() -> work.close(() -> {
             ChatModel m = model;
             model = null;
             assistant = null;
             context.models().remove(BuiltInAssistant.ID);
             if (m != null) m.close();
-            return null;
-        }, false));
+        }));
     }
 
 }

@@ -2,8 +2,6 @@ package perception.gateway.realtime;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -12,7 +10,9 @@ import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.core.Bus;
+import perception.gateway.core.BusSession;
 import perception.gateway.core.GatewayContext;
+import perception.gateway.core.SerialQueue;
 import perception.gateway.core.SocketGuard;
 import perception.speech.Pcm16;
 import perception.speech.Resampler;
@@ -43,9 +43,11 @@ final class RealtimeSession {
     private final Conversation conversation;
     private final RealtimeMetrics metrics;
 
-    private String turns;                 // bus address of the turn-detection session
-    private Future<?> audioTail = Future.succeededFuture();
-    private int audioQueued;
+    private BusSession turns;             // the turn-detection session, opened with the first audio
+    /** Audio, commits, clears and responses after them, in the order the client sent them. */
+    private final SerialQueue audio = new SerialQueue();
+    private Future<Buffer> decodeTail = Future.succeededFuture(); // appends being decoded on a worker, in order
+    private double heardSeconds;          // input audio received in this session, for realtime_max_session_seconds
     private Resampler resampler;
     private String userItemId;            // the user item being spoken, between speech_started and final
     private String lastTranscriptDelta = "";
@@ -119,38 +121,64 @@ final class RealtimeSession {
     private void append(JsonObject event, String eventId) {
         if (!(event.getValue("audio") instanceof String b64)) throw new IllegalArgumentException("input_audio_buffer.append needs \"audio\": base64 PCM16");
         if (b64.length() > MAX_APPEND_BYTES * 4 / 3 + 4) throw new IllegalArgumentException("one append may carry at most 15 MB of audio");
+        if (b64.isEmpty()) return;
+        long received = System.nanoTime();
+        if (resampler == null) resampler = new Resampler(config.inputRate, 16000);
+        Resampler r = resampler; // a session.update may replace it; this chunk belongs to the one in use now
+        // Decoding and resampling (up to 15 MB) run on a worker, one chunk after another (the resampler
+        // carries state between chunks), while the event loop goes on; the turn detector still gets them in order.
+        Future<Buffer> decoded = decodeTail.transform(x -> context.vertx().executeBlocking(() -> decode(b64, r), false));
+        decodeTail = decoded;
+        if (audio.pending() >= MAX_AUDIO_QUEUE) ws.pause(); // the client sends faster than we recognise
+        audio.enqueue(() -> decoded.transform(d -> {
+            if (d.failed()) {
+                send(RealtimeEvents.error("invalid_audio", d.cause().getMessage(), eventId));
+                return Future.succeededFuture();
+            }
+            Buffer chunk = d.result();
+            if (closed || chunk == null) return Future.succeededFuture();
+            heardSeconds += chunk.length() / 2 / 16000.0;
+            long perSession = context.config().limit("realtime_max_session_seconds");
+            if (heardSeconds > perSession) {
+                // work per session is bounded in seconds of audio, not only bytes per message
+                send(RealtimeEvents.error("session_too_long", "this session has sent more than " + perSession
+                        + " s of audio (setting realtime_max_session_seconds): open a new session", eventId));
+                if (!ws.isClosed()) ws.close(SocketGuard.POLICY, "session_too_long"); // its close handler cleans up
+                return Future.succeededFuture();
+            }
+            arrivals.received(chunk.length() / 2, received);
+            return turnRequest(chunk).onSuccess(this::onTurnEvents).recover(e -> {
+                send(RealtimeEvents.error("transcription_failed", String.valueOf(e.getMessage()), eventId));
+                return Future.succeededFuture();
+            });
+        })).onComplete(x -> {
+            if (audio.pending() <= MAX_AUDIO_QUEUE / 2) ws.resume();
+        });
+    }
+
+    /** Base64 PCM16 at the session's input rate → PCM16 at 16 kHz (null for no audio); runs on a worker. */
+    private static Buffer decode(String b64, Resampler resampler) {
         byte[] pcm;
         try {
             pcm = Base64.getDecoder().decode(b64);
         } catch (IllegalArgumentException e) {
-            send(RealtimeEvents.error("invalid_audio", "\"audio\" is not valid base64", eventId));
-            return;
+            throw new AudioRefused("\"audio\" is not valid base64");
         }
-        if (pcm.length % 2 != 0) {
-            send(RealtimeEvents.error("invalid_audio", "PCM16 audio needs an even number of bytes, got " + pcm.length, eventId));
-            return;
-        }
-        if (pcm.length == 0) return;
-        long received = System.nanoTime();
-        if (resampler == null) resampler = new Resampler(config.inputRate, 16000);
+        if (pcm.length % 2 != 0) throw new AudioRefused("PCM16 audio needs an even number of bytes, got " + pcm.length);
+        if (pcm.length == 0) return null;
         float[] at16k = resampler.process(Pcm16.decode(pcm, 0, pcm.length));
-        Buffer chunk = Buffer.buffer(Pcm16.encode(at16k, 0, at16k.length));
-        if (++audioQueued > MAX_AUDIO_QUEUE) ws.pause(); // the client sends faster than we recognise
-        int samples16k = at16k.length;
-        audioTail = audioTail.transform(x -> {
-                    if (closed) return Future.succeededFuture();
-                    arrivals.received(samples16k, received);
-                    return turnRequest(chunk).onSuccess(this::onTurnEvents);
-                })
-                .transform(r -> {
-                    if (r.failed()) send(RealtimeEvents.error("transcription_failed", String.valueOf(r.cause().getMessage()), eventId));
-                    if (--audioQueued <= MAX_AUDIO_QUEUE / 2) ws.resume();
-                    return Future.succeededFuture();
-                });
+        return Buffer.buffer(Pcm16.encode(at16k, 0, at16k.length));
+    }
+
+    /** An append whose audio cannot be used: the client gets an invalid_audio error, the session carries on. */
+    private static final class AudioRefused extends RuntimeException {
+        AudioRefused(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private void commit(String eventId) {
-        audioTail = audioTail.transform(x -> {
+        audio.enqueue(() -> {
             if (turns == null) {
                 send(RealtimeEvents.error("input_audio_buffer_commit_empty", "nothing to commit: append audio first", eventId));
                 return Future.succeededFuture();
@@ -160,11 +188,11 @@ final class RealtimeSession {
             speechEndNanos = 0;
             committed();
             return turnRequest(new JsonObject().put("commit", 1)).onSuccess(this::onTurnEvents);
-        }).transform(r -> Future.succeededFuture());
+        });
     }
 
     private void clear() {
-        audioTail = audioTail.transform(x -> (turns == null ? Future.succeededFuture() : turnRequest(new JsonObject().put("clear", 1)))
+        audio.enqueue(() -> (turns == null ? Future.succeededFuture() : turnRequest(new JsonObject().put("clear", 1)))
                 .onComplete(r -> {
                     early.drop();
                     userItemId = null;
@@ -181,7 +209,7 @@ final class RealtimeSession {
     private void responseCreate(JsonObject event, String eventId) {
         JsonObject overrides = event.getValue("response") instanceof JsonObject r ? r : new JsonObject();
         // after the audio already sent: a commit just before must have its transcript in the conversation
-        audioTail = audioTail.transform(x -> {
+        audio.enqueue(() -> {
             if (response != null) {
                 send(RealtimeEvents.error("conversation_already_has_active_response", "a response is in progress: cancel it first", eventId));
             } else if (!closed) {
@@ -202,15 +230,13 @@ final class RealtimeSession {
     // ---- turns (VAD + recognition, in the speech verticle) ----
 
     private Future<JsonObject> turnRequest(Object body) {
-        int[] windows = config.silenceWindows();
-        Future<String> address = turns != null ? Future.succeededFuture(turns)
-                : perception.gateway.core.Workers.<JsonObject>request(context.vertx(), Bus.TURNS_OPEN, new JsonObject()
-                        .put("vad", config.serverVad).put("threshold", config.threshold).put("prefix_padding_ms", config.prefixPaddingMs)
-                        .put("complete_silence_ms", windows[0]).put("other_silence_ms", windows[1]).put("silence_duration_ms", windows[2]),
-                        new DeliveryOptions(), true)
-                .map(m -> turns = m.body().getString("address"));
-        return address.compose(a -> context.vertx().eventBus().<JsonObject>request(a, body, new DeliveryOptions().setSendTimeout(60_000)))
-                .map(Message::body);
+        if (turns == null) {
+            int[] windows = config.silenceWindows();
+            turns = new BusSession(context.vertx(), Bus.TURNS_OPEN, new JsonObject()
+                    .put("vad", config.serverVad).put("threshold", config.threshold).put("prefix_padding_ms", config.prefixPaddingMs)
+                    .put("complete_silence_ms", windows[0]).put("other_silence_ms", windows[1]).put("silence_duration_ms", windows[2]));
+        }
+        return turns.request(body);
     }
 
     private void onTurnEvents(JsonObject reply) {
@@ -345,12 +371,12 @@ final class RealtimeSession {
 
     private void closeTurns() {
         if (turns == null) return;
-        String address = turns;
+        BusSession session = turns;
         turns = null;
         early.drop();
-        audioTail = audioTail.transform(x -> {
+        audio.enqueue(() -> {
             arrivals.reset();
-            return context.vertx().eventBus().request(address, new JsonObject().put("close", 1)).transform(r -> Future.succeededFuture());
+            return session.close();
         });
     }
 }

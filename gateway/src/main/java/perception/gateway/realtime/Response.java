@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import perception.gateway.core.GatewayContext;
+import perception.gateway.core.SerialQueue;
 import perception.speech.SentenceSplitter;
 
 /**
@@ -43,8 +44,8 @@ final class Response {
     private final Deque<Chunk> pending = new ArrayDeque<>();
     private final FunctionCalls calls;
 
-    private Future<Void> ttsTail = Future.succeededFuture();
-    private int ttsPending;
+    /** Sentences are spoken one after another, in order. */
+    private final SerialQueue tts = new SerialQueue();
     private Speaker speaker;
     private boolean llmFinished;
     private boolean done;
@@ -120,10 +121,9 @@ final class Response {
         int index = sentences.size();
         sentences.add(sentence);
         if (!audio) return;
-        ttsPending++;
         // held, only the first piece is synthesised ahead: the rest waits for the turn to be over
-        ttsTail = ttsTail.transform(x -> index == 0 ? Future.succeededFuture() : released.future()).transform(x -> {
-            if (done) return Future.succeededFuture();
+        tts.enqueue(() -> (index == 0 ? Future.<Void>succeededFuture() : released.future()).transform(x -> {
+            if (done) return Future.<Void>succeededFuture();
             speaker = new Speaker(context.vertx());
             int bytesPer100ms = config.outputRate * 2 / 10;
             return speaker.speak(sentence, config.outputRate, config.speed, pcm -> {
@@ -132,13 +132,11 @@ final class Response {
                 }
                 pump();
             });
-        }).transform(r -> {
-            ttsPending--;
+        })).onComplete(r -> {
             if (r.failed() && !done) {
                 fail(r.cause());
             }
             maybeFinish();
-            return Future.succeededFuture();
         });
     }
 
@@ -213,7 +211,7 @@ final class Response {
 
     private void maybeFinish() {
         if (held) return;
-        if (!done && llmFinished && ttsPending == 0 && pending.isEmpty()) finish("completed", null);
+        if (!done && llmFinished && tts.pending() == 0 && pending.isEmpty()) finish("completed", null);
     }
 
     void cancel(String reason) {

@@ -3,30 +3,30 @@ package perception.gateway.speech;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import perception.gateway.core.ApiError;
 import perception.gateway.core.Bus;
+import perception.gateway.core.BusErrors;
+import perception.gateway.core.BusStream;
+import perception.gateway.core.SenseWork;
+import perception.gateway.core.SessionRegistry;
+import perception.gateway.core.Workers;
 import perception.gateway.core.GatewayContext;
+import perception.gateway.core.ModelCatalog;
 import perception.gateway.core.ModelLoader;
 import perception.speech.Audio;
 import perception.speech.AudioDecoder;
 import perception.speech.AudioFormatException;
 import perception.speech.FreeTtsSynthesizer;
 import perception.speech.Hypothesis;
+import perception.speech.SessionClosedException;
 import perception.speech.SileroVad;
 import perception.speech.Synthesizer;
 import perception.speech.Transcriber;
@@ -39,31 +39,37 @@ import perception.speech.VoskTranscriber;
  * Everything crossing the bus is JSON or Buffer, so the routes could live on another node.
  * <ul>
  * <li>{@link Bus#TRANSCRIBE}: body = the audio file (Buffer), header {@code words}; reply = {@link SpeechJson#transcript}.
- * <li>{@link Bus#SYNTHESIZE}: body = {input, speed, sample_rate, stream}; each sentence's PCM16LE goes to
- *     the {@code stream} address as a Buffer; reply = {chunks, bytes} when done.
- * <li>{@link #STREAM_OPEN}: body = {sample_rate, words}; reply = {address} of a new streaming session, which takes
- *     Buffers of PCM16LE (reply: vosk partial/final JSON) and {eof:1} (reply: final, session closed) or {close:1}.
+ * <li>{@link Bus#SYNTHESIZE}: a {@link BusStream} call with {input, speed, sample_rate}: each sentence's PCM16LE
+ *     is a Buffer piece; done = {chunks, bytes}.
+ * <li>{@link Bus#TRANSCRIBE_STREAM_OPEN}: body = {sample_rate, words}; reply = {address} of a new streaming session
+ *     ({@link SessionRegistry}), which takes Buffers of PCM16LE (reply: vosk partial/final JSON) and {eof:1}
+ *     (reply: final, session closed) or {close:1}.
  * </ul>
- * Inference runs on the "speech" worker pool; failures are replied with the HTTP status as code.
+ * Inference runs on the "speech" worker pool; failures are replied as {@link BusErrors} (by type).
+ * Stopping closes the natives off the event loop, once the work in progress is done.
  */
 public final class SpeechVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(SpeechVerticle.class);
-    public static final String STREAM_OPEN = "perception.transcribe.stream.open";
-    static final String STREAM_PREFIX = "perception.transcribe.stream.";
+    /** The loaders of this sense's models in models.json. */
+    public static final String VOSK = "vosk", FREETTS = "freetts", SILERO_VAD = "silero-vad";
     /** A streaming session that hears nothing for this long is closed (its client vanished). */
     static final long SESSION_IDLE_MS = 60_000;
 
     private final GatewayContext context;
-    private final Map<String, StreamSession> sessions = new ConcurrentHashMap<>();
-    private VoskTranscriber transcriber;
-    private FreeTtsSynthesizer synthesizer;
-    private SileroVad vad;
+    private volatile VoskTranscriber transcriber;
+    private volatile FreeTtsSynthesizer synthesizer;
+    private volatile SileroVad vad;
     private AudioDecoder decoder;
-    private long reaper = -1;
+    private SessionRegistry<TranscriptionSession> sessions;
     private TurnService turns;
+    private final List<MessageConsumer<?>> consumers = new java.util.ArrayList<>();
+    /** The natives' work and their closing, kept apart. */
+    private final SenseWork work;
+    private volatile boolean stopping;
 
     public SpeechVerticle(GatewayContext context) {
         this.context = context;
+        this.work = new SenseWork(context, "speech", "speech");
     }
 
     /** The loaded models, for in-process users such as the realtime voice verticle; null until loaded. */
@@ -85,47 +91,65 @@ public final class SpeechVerticle extends VerticleBase {
         Path dir = context.config().modelsDir();
         decoder = new AudioDecoder(Path.of(System.getProperty("java.io.tmpdir"), "perception-decode"), context.config().limit("max_audio_seconds"));
         int voices = Math.max(1, Math.min(4, context.config().inferenceThreads()));
+        ModelCatalog catalog = ModelCatalog.bundled();
+        ModelCatalog.Model vosk = catalog.forLoader(VOSK);
+        ModelCatalog.Model freetts = catalog.forLoader(FREETTS);
+        ModelCatalog.Model silero = catalog.forLoader(SILERO_VAD);
         return Future.all(
-                ModelLoader.load(context, "vosk-en", "speech-recognition", dir.resolve("vosk-en"),
-                        () -> VoskTranscriber.load(dir.resolve("vosk-en"))).onSuccess(t -> transcriber = t),
-                ModelLoader.load(context, "freetts-kevin16", "speech-synthesis", null,
-                        () -> FreeTtsSynthesizer.load(voices)).onSuccess(s -> synthesizer = s),
-                ModelLoader.load(context, "silero-vad", "voice-activity", dir.resolve("silero-vad/silero_vad_v5.onnx"),
-                        () -> SileroVad.load(dir.resolve("silero-vad/silero_vad_v5.onnx"))).onSuccess(v -> vad = v))
+                ModelLoader.load(context, vosk, vosk.dir(dir), () -> VoskTranscriber.load(vosk.dir(dir))).onSuccess(t -> transcriber = t),
+                // the kevin16 voice ships on the classpath (the freetts jar), so there is no file to check
+                ModelLoader.load(context, freetts, null, () -> FreeTtsSynthesizer.load(voices)).onSuccess(s -> synthesizer = s),
+                ModelLoader.load(context, silero, silero.file(dir, "model"), () -> SileroVad.load(silero.file(dir, "model"))).onSuccess(v -> vad = v))
                 .onSuccess(v -> {
-                    var bus = perception.gateway.core.Workers.of(context);
-                    bus.<Buffer>serve(Bus.TRANSCRIBE, this::transcribe);
-                    bus.<JsonObject>serve(Bus.SYNTHESIZE, this::synthesize);
-                    bus.<JsonObject>serve(STREAM_OPEN, this::openStream);
-                    turns = new TurnService(context, vertx, transcriber, vad);
-                    turns.register();
-                    io.micrometer.core.instrument.Gauge.builder("perception.speech.sessions", sessions, Map::size)
+                    var bus = Workers.of(context); // serves on this node and, clustered, as ADDRESS@NODE
+                    sessions = new SessionRegistry<>(vertx, Bus.TRANSCRIBE_STREAM_SESSION, SESSION_IDLE_MS, this::onStreamMessage,
+                            s -> blocking(() -> {
+                                s.close();
+                                return null;
+                            }));
+                    consumers.add(bus.<Buffer>serve(Bus.TRANSCRIBE, this::transcribe));
+                    consumers.add(bus.<JsonObject>serve(Bus.SYNTHESIZE, this::synthesize));
+                    consumers.add(bus.<JsonObject>serve(Bus.TRANSCRIBE_STREAM_OPEN, this::openStream));
+                    turns = new TurnService(context, vertx, transcriber, vad, this::blocking);
+                    consumers.add(turns.register());
+                    SessionRegistry<TranscriptionSession> open = sessions;
+                    io.micrometer.core.instrument.Gauge.builder("perception.speech.sessions", open, SessionRegistry::size)
                             .description("open streaming recognition sessions").register(context.meters());
-                    reaper = vertx.setPeriodic(SESSION_IDLE_MS / 4, id -> reapIdleSessions());
                 });
     }
 
+    /**
+     * Stops taking requests, lets the sessions' queued work finish and frees them, then closes the
+     * natives through {@link SenseWork}: off the event loop, once no worker uses them any more.
+     */
     @Override
-    public Future<?> stop() throws Exception {
-        if (reaper >= 0) vertx.cancelTimer(reaper);
-        sessions.values().forEach(s -> s.session.close());
-        if (turns != null) turns.closeAll();
-        sessions.clear();
-        if (transcriber != null) transcriber.close();
-        if (synthesizer != null) synthesizer.close();
-        if (vad != null) vad.close();
-        return Future.succeededFuture();
+    public Future<?> stop() {
+        stopping = true; // a synthesis in progress stops at its next sentence
+        if (transcriber == null && synthesizer == null && vad == null) return Future.succeededFuture(); // speech off: nothing to close
+        Future<?> unregistered = Future.join(consumers.stream().map(c -> (Future<?>) c.unregister()).toList());
+        return unregistered
+                .eventually(() -> sessions == null ? Future.succeededFuture() : sessions.closeAll())
+                .eventually(() -> turns == null ? Future.succeededFuture() : turns.closeAll())
+                .eventually(() -> work.close(() -> {
+                    if (transcriber != null) transcriber.close();
+                    if (synthesizer != null) synthesizer.close();
+                    if (vad != null) vad.close();
+                    transcriber = null;
+                    synthesizer = null;
+                    vad = null;
+                }));
     }
 
-    private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
-        return context.run("speech", work);
+    /** Runs work on the speech pool, never while the natives are being closed. */
+    private <T> Future<T> blocking(java.util.concurrent.Callable<T> job) {
+        return work.run(job);
     }
 
-    /** Fails the message with 503 when the speech pool is already full; true if it did. */
+    /** Fails the message with 503 when the speech pool is already full, or the sense is stopping; true if it did. */
     private boolean refuseIfBusy(Message<?> msg) {
-        var busy = context.overloaded("speech");
+        var busy = stopping ? BusErrors.of(new BusErrors.StoppingException("speech"), "speech", null) : context.overloaded("speech");
         if (busy == null) return false;
-        msg.fail(busy.status(), busy.getMessage());
+        BusErrors.fail(msg, busy);
         return true;
     }
 
@@ -170,7 +194,7 @@ public final class SpeechVerticle extends VerticleBase {
         boolean words = !"false".equals(msg.headers().get("words"));
         if (refuseIfBusy(msg)) return;
         byte[] bytes = msg.body().getBytes();
-        var timer = context.inferenceTimer("vosk-en");
+        var timer = context.inferenceTimer(ModelCatalog.bundled().forLoader(VOSK).id());
         blocking(() -> {
             Audio audio = decoder.decode16k(bytes);
             long t0 = System.nanoTime();
@@ -182,34 +206,26 @@ public final class SpeechVerticle extends VerticleBase {
 
     private void synthesize(Message<JsonObject> msg) {
         JsonObject req = msg.body();
-        String stream = req.getString("stream");
-        AtomicBoolean cancelled = new AtomicBoolean();
-        AtomicInteger chunks = new AtomicInteger();
-        // the reply waits for every chunk's acknowledgement: on a cluster it would otherwise overtake
-        // chunks still on their way, and the listener would stop listening before they arrive
-        List<Future<?>> delivered = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         if (refuseIfBusy(msg)) return;
-        var timer = context.inferenceTimer("freetts-kevin16");
+        // the node lets the caller (BusStream) end the stream at once if this worker leaves the cluster
+        msg.reply(new JsonObject().put("accepted", req.getString("id")).put("node", Workers.of(context).nodeId()));
+        AtomicInteger chunks = new AtomicInteger();
+        // a listener that went away (client gone, barge-in) stops the synthesiser at its next sentence
+        BusStream.Emitter out = new BusStream.Emitter(vertx.eventBus(), req, () -> log.debug("synthesis cancelled: the listener went away"));
+        var timer = context.inferenceTimer(ModelCatalog.bundled().forLoader(FREETTS).id());
         blocking(() -> {
             long t0 = System.nanoTime();
             long bytes = synthesizer.synthesize(req.getString("input", ""), req.getInteger("sample_rate", 24000),
                     req.getDouble("speed", 1.0), pcm -> {
-                        if (cancelled.get()) throw new CancelledException();
+                        if (out.lost() || stopping) throw new CancelledException();
                         chunks.incrementAndGet();
-                        // request, not send: a vanished listener (client gone) fails it, and we stop speaking
-                        delivered.add(vertx.eventBus().request(stream, Buffer.buffer(pcm), new DeliveryOptions().setSendTimeout(60_000))
-                                .onFailure(e -> cancelled.set(true)));
+                        out.piece(Buffer.buffer(pcm));
                     });
             timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             return new JsonObject().put("chunks", chunks.get()).put("bytes", bytes);
-        }).transform(r -> Future.join(List.copyOf(delivered)).transform(acks -> r.succeeded()
-                ? Future.succeededFuture(r.result()) : Future.<JsonObject>failedFuture(r.cause()))).onComplete(r -> {
-            if (r.failed() && r.cause() instanceof CancelledException) {
-                log.debug("synthesis cancelled: the listener went away");
-                msg.fail(499, "cancelled: the client went away");
-            } else {
-                reply(msg, r);
-            }
+        }).onComplete(r -> {
+            if (r.succeeded()) out.end(r.result());
+            else if (!(r.cause() instanceof CancelledException) || stopping) out.fail(BusErrors.of(stopping ? new BusErrors.StoppingException("speech") : r.cause(), "speech", SpeechVerticle::typed));
         });
     }
 
@@ -217,97 +233,42 @@ public final class SpeechVerticle extends VerticleBase {
         int rate = msg.body().getInteger("sample_rate", 16000);
         boolean words = msg.body().getBoolean("words", true);
         if (refuseIfBusy(msg)) return;
-        blocking(() -> transcriber.open(rate, words)).onComplete(r -> {
-            if (r.failed()) {
-                reply(msg, Future.failedFuture(r.cause()));
-                return;
-            }
-            String id = UUID.randomUUID().toString();
-            String address = STREAM_PREFIX + id;
-            StreamSession s = new StreamSession(id, r.result());
-            sessions.put(id, s);
-            s.consumer = vertx.eventBus().consumer(address, m -> s.enqueue(() -> onStreamMessage(s, m)));
-            s.consumer.completion().onComplete(c -> msg.reply(new JsonObject().put("address", address)));
-        });
+        blocking(() -> transcriber.open(rate, words))
+                .compose(session -> sessions.open(session))
+                .onComplete(r -> reply(msg, r.map(address -> new JsonObject().put("address", address))));
     }
 
-    private Future<?> onStreamMessage(StreamSession s, Message<Object> m) {
-        s.lastUsed = System.currentTimeMillis();
+    private Future<?> onStreamMessage(SessionRegistry.Session<TranscriptionSession> s, Message<Object> m) {
         if (m.body() instanceof Buffer pcm) {
             byte[] bytes = pcm.getBytes();
-            return inSlices(bytes, slice -> blocking(() -> s.session.feed(slice)))
+            return inSlices(bytes, slice -> blocking(() -> s.state().feed(slice)))
                     .map(hs -> SpeechJson.vosk(merge(hs))).onComplete(r -> reply(m, r));
         }
         JsonObject cmd = m.body() instanceof JsonObject j ? j : new JsonObject();
         if (cmd.containsKey("eof")) {
-            return blocking(() -> SpeechJson.vosk(new Hypothesis.Final(s.session.finish())))
-                    .onComplete(r -> reply(m, r)).eventually(() -> closeSession(s));
+            return blocking(() -> SpeechJson.vosk(new Hypothesis.Final(s.state().finish())))
+                    .onComplete(r -> reply(m, r)).eventually(s::close);
         }
-        return closeSession(s).onComplete(r -> m.reply(new JsonObject().put("closed", true)));
+        return s.close().onComplete(r -> m.reply(new JsonObject().put("closed", true)));
     }
 
-    private Future<Void> closeSession(StreamSession s) {
-        if (sessions.remove(s.id) == null) return Future.succeededFuture();
-        return s.consumer.unregister().eventually(() -> blocking(() -> {
-            s.session.close();
-            return null;
-        }));
+    /** Replies with the result, or fails the message with the speech error its failure maps to. */
+    static void reply(Message<?> msg, io.vertx.core.AsyncResult<?> r) {
+        BusErrors.reply(msg, r, "speech", SpeechVerticle::typed);
     }
 
-    private void reapIdleSessions() {
-        long now = System.currentTimeMillis();
-        for (StreamSession s : List.copyOf(sessions.values())) {
-            if (now - s.lastUsed > SESSION_IDLE_MS) {
-                log.info("closing streaming session {}: idle for {} s", s.id, (now - s.lastUsed) / 1000);
-                s.enqueue(() -> closeSession(s));
-            }
+    /** The speech sense's own failures, by type: bad audio is the client's (400), a closed session is gone (410). */
+    static ApiError typed(Throwable e) {
+        if (e instanceof AudioFormatException || e instanceof IllegalArgumentException) {
+            return new ApiError(400, "invalid_request_error", "invalid_audio", e.getMessage(), null);
         }
+        if (e instanceof SessionClosedException) return new ApiError(410, "invalid_request_error", "session_closed", e.getMessage(), null);
+        return null;
     }
 
-    /** Replies with the result, or fails the message with an HTTP-like status: 400 for bad input, 500 otherwise. */
-    private static void reply(Message<?> msg, io.vertx.core.AsyncResult<?> r) {
-        if (r.succeeded()) {
-            msg.reply(r.result());
-            return;
-        }
-        Throwable e = r.cause();
-        if (e instanceof perception.gateway.core.ApiError api) {
-            msg.fail(api.status(), api.getMessage());
-        } else if (e instanceof AudioFormatException || e instanceof IllegalArgumentException) {
-            msg.fail(400, e.getMessage());
-        } else if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("closed")) {
-            msg.fail(410, e.getMessage());
-        } else {
-            // one line per failure; the stack trace at debug (a client may provoke these at will)
-            log.error("speech request failed: {}", e.toString());
-            log.debug("stack trace", e);
-            msg.fail(500, "speech failed; the gateway log has the details");
-        }
-    }
-
-    /** Whether a bus failure means nobody was listening (the session or stream is gone). */
-    static boolean noHandler(Throwable e) {
-        return e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS;
-    }
-
-    /** One streaming recognition: its recogniser, its bus address, and a queue that keeps its work in order. */
-    private static final class StreamSession {
-        final String id;
-        final TranscriptionSession session;
-        MessageConsumer<Object> consumer;
-        volatile long lastUsed = System.currentTimeMillis();
-        private Future<?> tail = Future.succeededFuture();
-
-        StreamSession(String id, TranscriptionSession session) {
-            this.id = id;
-            this.session = session;
-        }
-
-        /** Runs after everything queued before it (called on the verticle's event loop only). */
-        void enqueue(java.util.function.Supplier<Future<?>> work) {
-            tail = tail.transform(x -> work.get()).transform(x -> Future.succeededFuture());
-        }
-    }
+    /** How callers of the speech sense name its absence and its timeouts. */
+    public static final BusErrors.Sense SENSE = new BusErrors.Sense("speech", "speech_unavailable",
+            "speech models are not loaded: check /ready, or start with speech=true", "speech took too long; try again with less audio or text");
 
     private static final class CancelledException extends RuntimeException {
         CancelledException() {

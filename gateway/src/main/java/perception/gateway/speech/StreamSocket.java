@@ -2,14 +2,15 @@ package perception.gateway.speech;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import perception.gateway.core.Bus;
+import perception.gateway.core.BusSession;
 import perception.gateway.core.GatewayContext;
+import perception.gateway.core.SerialQueue;
 import perception.gateway.core.SocketGuard;
 
 /**
@@ -34,9 +35,8 @@ final class StreamSocket {
     private final SocketGuard guard;
     private int sampleRate = 16000;
     private boolean words = true;
-    private String session;          // bus address of the recognition session, once opened
-    private Future<?> tail = Future.succeededFuture();
-    private int queued;
+    private BusSession session;      // the recognition session, once audio came
+    private final SerialQueue queue = new SerialQueue();
     private double heardSeconds;
     private boolean done;            // eof answered, error sent or socket closed: ignore the rest
 
@@ -56,13 +56,11 @@ final class StreamSocket {
     }
 
     private void enqueue(java.util.function.Supplier<Future<?>> step) {
-        if (++queued > MAX_QUEUED) ws.pause();
-        tail = tail.transform(x -> done && session == null ? Future.succeededFuture() : step.get())
-                .transform(r -> {
-                    if (r.failed()) log.warn("streaming step failed", r.cause());
-                    if (--queued <= MAX_QUEUED / 2) ws.resume();
-                    return Future.succeededFuture();
-                });
+        if (queue.pending() >= MAX_QUEUED) ws.pause();
+        queue.enqueue(() -> done && session == null ? Future.succeededFuture() : step.get()).onComplete(r -> {
+            if (r.failed()) log.warn("streaming step failed", r.cause());
+            if (queue.pending() <= MAX_QUEUED / 2) ws.resume();
+        });
     }
 
     private Future<?> onText(String text) {
@@ -112,7 +110,7 @@ final class StreamSocket {
             return fail(SocketGuard.POLICY, "session_too_long", "this session has sent more than " + perSession
                     + " s of audio (setting stream_max_session_seconds): open a new session");
         }
-        return open().compose(address -> request(address, pcm)).<Void>compose(this::answer, this::busFailure);
+        return session().request(pcm).<Void>compose(this::answer, this::busFailure);
     }
 
     private Future<?> eof() {
@@ -121,24 +119,20 @@ final class StreamSocket {
             done = true;
             return ws.writeTextMessage(new JsonObject().put("text", "").encode()).eventually(() -> ws.close((short) 1000));
         }
-        return request(session, new JsonObject().put("eof", 1))
+        return session.request(new JsonObject().put("eof", 1))
                 .<Void>compose(reply -> {
-                    session = null; // the verticle closed it after answering eof
+                    session.ended(); // the verticle closed it after answering eof
+                    session = null;
                     done = true;
                     return ws.writeTextMessage(reply.encode()).eventually(() -> ws.close((short) 1000));
                 }, this::busFailure);
     }
 
-    private Future<String> open() {
-        if (session != null) return Future.succeededFuture(session);
-        return perception.gateway.core.Workers.<JsonObject>request(context.vertx(), SpeechVerticle.STREAM_OPEN,
-                        new JsonObject().put("sample_rate", sampleRate).put("words", words), new DeliveryOptions(), true)
-                .map(reply -> session = reply.body().getString("address"));
-    }
-
-    private Future<JsonObject> request(String address, Object body) {
-        return context.vertx().eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(60_000))
-                .map(Message::body);
+    private BusSession session() {
+        if (session == null) {
+            session = new BusSession(context.vertx(), Bus.TRANSCRIBE_STREAM_OPEN, new JsonObject().put("sample_rate", sampleRate).put("words", words));
+        }
+        return session;
     }
 
     private Future<Void> answer(JsonObject reply) {
@@ -149,7 +143,7 @@ final class StreamSocket {
     }
 
     private Future<Void> busFailure(Throwable e) {
-        var api = TranscriptionRoute.toApiError(e, null);
+        var api = SpeechVerticle.SENSE.toApiError(e);
         return fail(api.status() == 400 ? INVALID : api.status() == 503 ? TRY_LATER : (short) 1011, api.code(), api.getMessage());
     }
 
@@ -165,9 +159,8 @@ final class StreamSocket {
 
     private Future<Void> closeSession() {
         if (session == null) return Future.<Void>succeededFuture();
-        String address = session;
+        BusSession s = session;
         session = null;
-        return context.vertx().eventBus().request(address, new JsonObject().put("close", 1))
-                .<Void>mapEmpty().recover(e -> Future.<Void>succeededFuture()); // already gone: the reaper or eof closed it
+        return s.close(); // already gone (the reaper or eof closed it) is fine
     }
 }

@@ -1,9 +1,6 @@
 package perception.gateway.speech;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -13,6 +10,7 @@ import java.util.List;
 import java.util.UUID;
 import perception.gateway.core.ApiError;
 import perception.gateway.core.Bus;
+import perception.gateway.core.BusStream;
 import perception.gateway.core.ErrorHandler;
 import perception.gateway.core.GatewayContext;
 
@@ -52,39 +50,30 @@ final class SynthesisRoute {
         double speed = ((Number) s).doubleValue();
 
         HttpServerResponse response = ctx.response();
-        String stream = Bus.SYNTHESIZE + ".stream." + UUID.randomUUID();
-        MessageConsumer<Buffer> chunks = context.vertx().eventBus().consumer(stream);
-        chunks.handler((Message<Buffer> m) -> {
+        JsonObject request = new JsonObject().put("input", text).put("speed", speed).put("sample_rate", RATE);
+        BusStream call = BusStream.call(context.vertx(), Bus.SYNTHESIZE, UUID.randomUUID().toString(), request, null, piece -> {
+            if (response.closed() || response.ended()) return;
             if (!response.headWritten()) {
                 response.setChunked(true).putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm");
                 if (format.equals("wav")) response.write(Buffer.buffer(streamingWavHeader(RATE)));
             }
-            if (response.closed() || response.ended()) {
-                m.fail(499, "client gone");
-                return;
-            }
-            response.write(m.body());
-            m.reply(null);
+            response.write((Buffer) piece);
         });
-        response.closeHandler(v -> chunks.unregister());
-        JsonObject request = new JsonObject().put("input", text).put("speed", speed).put("sample_rate", RATE).put("stream", stream);
-        chunks.completion()
-                .compose(v -> perception.gateway.core.Workers.<JsonObject>request(context.vertx(), Bus.SYNTHESIZE, request, new DeliveryOptions().setSendTimeout(5 * 60_000), false))
-                .onComplete(r -> {
-                    chunks.unregister();
-                    if (r.succeeded()) {
-                        if (!response.headWritten()) {
-                            response.putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm")
-                                    .end(format.equals("wav") ? Buffer.buffer(streamingWavHeader(RATE)) : Buffer.buffer());
-                        } else if (!response.ended() && !response.closed()) {
-                            response.end();
-                        }
-                    } else if (!response.headWritten()) {
-                        ErrorHandler.send(ctx, TranscriptionRoute.toApiError(r.cause(), "input"));
-                    } else if (!response.closed()) {
-                        response.reset(); // the head is out; the only honest signal left is an aborted stream
-                    }
-                });
+        response.closeHandler(v -> call.cancel()); // the synthesiser stops at its next sentence
+        call.result().onComplete(r -> {
+            if (r.succeeded()) {
+                if (!response.headWritten()) {
+                    response.putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm")
+                            .end(format.equals("wav") ? Buffer.buffer(streamingWavHeader(RATE)) : Buffer.buffer());
+                } else if (!response.ended() && !response.closed()) {
+                    response.end();
+                }
+            } else if (!response.headWritten()) {
+                ErrorHandler.send(ctx, TranscriptionRoute.toApiError(r.cause(), "input"));
+            } else if (!response.closed()) {
+                response.reset(); // the head is out; the only honest signal left is an aborted stream
+            }
+        });
     }
 
     /** A WAV header for a stream of unknown length: RIFF and data sizes 0xFFFFFFFF, as streaming encoders write. */

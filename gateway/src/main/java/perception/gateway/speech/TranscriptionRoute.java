@@ -1,7 +1,6 @@
 package perception.gateway.speech;
 
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
@@ -62,20 +61,9 @@ final class TranscriptionRoute {
                 .onFailure(e -> ctx.fail(toApiError(e, "file")));
     }
 
-    /** Maps a failed bus reply to the error the client sees. */
+    /** The error the client sees for a failed speech call: the speech sense's, naming the request's field when it was bad input. */
     static ApiError toApiError(Throwable e, String param) {
-        if (e instanceof ReplyException r) {
-            if (r.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS) {
-                return ApiError.unavailable("speech_unavailable", "speech models are not loaded: check /ready, or start with speech=true");
-            }
-            if (r.failureType() == io.vertx.core.eventbus.ReplyFailure.TIMEOUT) {
-                return ApiError.unavailable("speech_timeout", "speech took too long; try a shorter file");
-            }
-            if (r.failureCode() == 400) return new ApiError(400, "invalid_request_error", "invalid_audio", r.getMessage(), param);
-            if (r.failureCode() == 503) return ApiError.unavailable("busy", r.getMessage());
-            return ApiError.internal("speech failed; the gateway log has the details");
-        }
-        org.slf4j.LoggerFactory.getLogger(TranscriptionRoute.class).error("speech failed: {}", e.toString());
-        return ApiError.internal("speech failed; the gateway log has the details");
+        ApiError a = SpeechVerticle.SENSE.toApiError(e);
+        return a.status() == 400 && param != null ? new ApiError(400, a.type(), a.code(), a.getMessage(), param) : a;
     }
 }

@@ -8,13 +8,13 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.Callable;
+import perception.gateway.core.ApiError;
 import perception.gateway.core.Bus;
+import perception.gateway.core.BusErrors;
 import perception.gateway.core.GatewayContext;
+import perception.gateway.core.SessionRegistry;
+import perception.gateway.core.Workers;
 import perception.speech.Pcm16;
 import perception.speech.SileroVad;
 import perception.speech.Transcriber;
@@ -30,40 +30,41 @@ import perception.speech.TurnEndPolicy;
  * pause {audio_ms, speech_end_ms, text, window_ms} (recognition finalised; the turn may still go on),
  * resumed {audio_ms}, speech_stopped {audio_ms, speech_end_ms}, final {text, words}. {commit:1} ends the turn (reply: its final event),
  * {clear:1} drops it, {close:1} frees the session. Each session's work runs in order on the speech
- * pool; sessions idle for a minute are closed.
+ * pool ({@link SessionRegistry}); sessions idle for a minute are closed.
  */
 final class TurnService {
-    private static final Logger log = LoggerFactory.getLogger(TurnService.class);
-    private static final String PREFIX = "perception.transcribe.turns.";
     private static final long IDLE_MS = 60_000;
+
+    /** Runs work on the speech pool (the verticle's, so closing the natives waits for it). */
+    interface Pool {
+        <T> Future<T> run(Callable<T> work);
+    }
 
     private final GatewayContext context;
     private final Vertx vertx;
     private final Transcriber transcriber;
     private final SileroVad vad;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Pool pool;
+    private SessionRegistry<TurnDetector> sessions;
 
-    TurnService(GatewayContext context, Vertx vertx, Transcriber transcriber, SileroVad vad) {
+    TurnService(GatewayContext context, Vertx vertx, Transcriber transcriber, SileroVad vad, Pool pool) {
         this.context = context;
         this.vertx = vertx;
         this.transcriber = transcriber;
         this.vad = vad;
+        this.pool = pool;
     }
 
-    void register() {
-        perception.gateway.core.Workers.of(context).<JsonObject>serve(Bus.TURNS_OPEN, this::open);
-        vertx.setPeriodic(IDLE_MS / 4, id -> {
-            long now = System.currentTimeMillis();
-            sessions.values().stream().filter(s -> now - s.lastUsed > IDLE_MS).toList().forEach(s -> {
-                log.info("closing turn session {}: idle", s.id);
-                s.enqueue(() -> close(s));
-            });
-        });
+    MessageConsumer<JsonObject> register() {
+        sessions = new SessionRegistry<>(vertx, Bus.TURNS_SESSION, IDLE_MS, this::handle, d -> pool.run(() -> {
+            d.close();
+            return null;
+        }));
+        return Workers.of(context).serve(Bus.TURNS_OPEN, this::open);
     }
 
-    void closeAll() {
-        sessions.values().forEach(s -> s.detector.close());
-        sessions.clear();
+    Future<Void> closeAll() {
+        return sessions == null ? Future.succeededFuture() : sessions.closeAll();
     }
 
     private void open(Message<JsonObject> msg) {
@@ -76,56 +77,37 @@ final class TurnService {
             settings = new TurnDetector.Settings(o.getBoolean("vad", true), o.getFloat("threshold", 0.5f),
                     o.getInteger("prefix_padding_ms", 300), ends);
         } catch (IllegalArgumentException | ClassCastException e) {
-            msg.fail(400, e.getMessage());
+            BusErrors.fail(msg, ApiError.badRequest("invalid_request", e.getMessage()));
             return;
         }
-        blocking(() -> new TurnDetector(vad, transcriber, settings)).onComplete(r -> {
-            if (r.failed()) {
-                msg.fail(500, r.cause().toString());
-                return;
-            }
-            Session s = new Session(UUID.randomUUID().toString(), r.result());
-            sessions.put(s.id, s);
-            s.consumer = vertx.eventBus().consumer(PREFIX + s.id, m -> s.enqueue(() -> handle(s, m)));
-            s.consumer.completion().onComplete(c -> msg.reply(new JsonObject().put("address", PREFIX + s.id)));
-        });
+        pool.run(() -> new TurnDetector(vad, transcriber, settings))
+                .compose(detector -> sessions.open(detector))
+                .onComplete(r -> reply(msg, r.map(address -> new JsonObject().put("address", address))));
     }
 
-    private Future<?> handle(Session s, Message<Object> m) {
-        s.lastUsed = System.currentTimeMillis();
-        if (!sessions.containsKey(s.id)) {
-            m.fail(410, "turn session closed");
-            return Future.succeededFuture();
-        }
+    private Future<?> handle(SessionRegistry.Session<TurnDetector> s, Message<Object> m) {
+        TurnDetector detector = s.state();
         var timer = context.inferenceTimer("vosk-en+silero-vad");
         if (m.body() instanceof Buffer pcm) {
             byte[] bytes = pcm.getBytes();
             if (bytes.length % 2 != 0) {
-                m.fail(400, "PCM16 audio must have an even number of bytes");
+                BusErrors.fail(m, new ApiError(400, "invalid_request_error", "invalid_audio", "PCM16 audio must have an even number of bytes", null));
                 return Future.succeededFuture();
             }
-            return SpeechVerticle.inSlices(bytes, slice -> blocking(() -> {
+            return SpeechVerticle.inSlices(bytes, slice -> pool.run(() -> {
                 long t0 = System.nanoTime();
-                var events = s.detector.feed(Pcm16.decode(slice, 0, slice.length));
+                var events = detector.feed(Pcm16.decode(slice, 0, slice.length));
                 timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
                 return events;
             })).map(lists -> toJson(lists.stream().flatMap(List::stream).toList())).onComplete(r -> reply(m, r));
         }
         JsonObject cmd = m.body() instanceof JsonObject j ? j : new JsonObject();
-        if (cmd.containsKey("commit")) return blocking(() -> toJson(List.of(s.detector.commit()))).onComplete(r -> reply(m, r));
-        if (cmd.containsKey("clear")) return blocking(() -> {
-            s.detector.clear();
+        if (cmd.containsKey("commit")) return pool.run(() -> toJson(List.of(detector.commit()))).onComplete(r -> reply(m, r));
+        if (cmd.containsKey("clear")) return pool.run(() -> {
+            detector.clear();
             return new JsonObject().put("events", new JsonArray());
         }).onComplete(r -> reply(m, r));
-        return close(s).onComplete(r -> m.reply(new JsonObject().put("closed", true)));
-    }
-
-    private Future<Void> close(Session s) {
-        if (sessions.remove(s.id) == null) return Future.succeededFuture();
-        return s.consumer.unregister().eventually(() -> blocking(() -> {
-            s.detector.close();
-            return null;
-        }));
+        return s.close().onComplete(r -> m.reply(new JsonObject().put("closed", true)));
     }
 
     static JsonObject toJson(List<TurnDetector.Event> events) {
@@ -144,30 +126,7 @@ final class TurnService {
         return new JsonObject().put("events", a);
     }
 
-    private <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
-        return context.run("speech", work);
-    }
-
     private static void reply(Message<?> m, io.vertx.core.AsyncResult<?> r) {
-        if (r.succeeded()) m.reply(r.result());
-        else m.fail(r.cause() instanceof IllegalArgumentException ? 400 : 500, String.valueOf(r.cause().getMessage()));
-    }
-
-    /** One conversation's detector, its bus address, and a queue that keeps its work in order. */
-    private static final class Session {
-        final String id;
-        final TurnDetector detector;
-        MessageConsumer<Object> consumer;
-        volatile long lastUsed = System.currentTimeMillis();
-        private Future<?> tail = Future.succeededFuture();
-
-        Session(String id, TurnDetector detector) {
-            this.id = id;
-            this.detector = detector;
-        }
-
-        void enqueue(java.util.function.Supplier<Future<?>> work) {
-            tail = tail.transform(x -> work.get()).transform(x -> Future.succeededFuture());
-        }
+        SpeechVerticle.reply(m, r);
     }
 }

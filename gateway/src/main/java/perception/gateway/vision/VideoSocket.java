@@ -196,7 +196,7 @@ final class VideoSocket {
 
     static Set<String> defaultAnalyzers(GatewayConfig config) {
         Set<String> s = new LinkedHashSet<>(config.analyzers());
-        s.add("scene");
+        s.add(perception.vision.Analyzer.SCENE.wireName());
         return s;
     }
 }

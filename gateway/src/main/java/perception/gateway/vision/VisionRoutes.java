@@ -118,7 +118,7 @@ public final class VisionRoutes {
         for (String a : requested) {
             if (!loaded.contains(a)) {
                 throw ApiError.badParam("analyzers", "analyzer '" + a + "' is not available; choose from " + loaded
-                        + (Set.of("objects", "faces", "text").contains(a) ? " (load it with GATEWAY_ANALYZERS)" : ""));
+                        + (perception.vision.Analyzer.of(a) != null ? " (load it with GATEWAY_ANALYZERS)" : ""));
             }
         }
     }

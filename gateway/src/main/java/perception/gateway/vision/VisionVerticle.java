@@ -9,18 +9,19 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.core.Bus;
+import perception.gateway.core.SenseWork;
 import perception.gateway.core.GatewayContext;
+import perception.gateway.core.ModelCatalog;
 import perception.gateway.core.ModelLoader;
+import perception.vision.Analyzer;
 import perception.vision.Describer;
 import perception.vision.FaceDetector;
 import perception.vision.Frame;
 import perception.vision.ImageDecoder;
+import perception.vision.ModelFiles;
 import perception.vision.ObjectDetector;
-import perception.vision.OnnxModel;
 import perception.vision.SceneChangeDetector;
-import perception.vision.TextDetector;
 import perception.vision.TextReader;
-import perception.vision.TextRecognizer;
 import perception.vision.VideoAnalyzer;
 import perception.vision.VideoSampler;
 import perception.vision.Vision;
@@ -38,12 +39,12 @@ public final class VisionVerticle extends VerticleBase {
     private final GatewayContext context;
     private volatile Vision vision;
     private MessageConsumer<Object> consumer;
-    /** Analyses hold it shared; closing the models takes it alone, so no worker runs a closed ONNX session. */
-    private final java.util.concurrent.locks.ReadWriteLock inUse = new java.util.concurrent.locks.ReentrantReadWriteLock();
-    private volatile boolean closed;
+    /** Analyses and the closing of the ONNX sessions, kept apart. */
+    private final SenseWork work;
 
     public VisionVerticle(GatewayContext context) {
         this.context = context;
+        this.work = new SenseWork(context, "vision", "vision");
     }
 
     @Override
@@ -51,20 +52,12 @@ public final class VisionVerticle extends VerticleBase {
         VisionCodecs.register(vertx);
         Set<String> analyzers = context.config().analyzers();
         Path dir = context.config().modelsDir();
-        int threads = 0;
-        Future<ObjectDetector> objects = analyzers.contains("objects")
-                ? ModelLoader.load(context, "yolox-nano", "object-detection", dir.resolve("yolox/yolox_nano.onnx"),
-                        () -> new ObjectDetector(OnnxModel.load("yolox-nano", dir.resolve("yolox/yolox_nano.onnx"), threads)))
-                : Future.succeededFuture();
-        Future<FaceDetector> faces = analyzers.contains("faces")
-                ? ModelLoader.load(context, "blazeface", "face-detection", dir.resolve("blazeface/face_detection_back_256x256.onnx"),
-                        () -> new FaceDetector(OnnxModel.load("blazeface", dir.resolve("blazeface/face_detection_back_256x256.onnx"), threads), 256))
-                : Future.succeededFuture();
-        Future<TextReader> text = analyzers.contains("text")
-                ? ModelLoader.load(context, "ppocr-v4", "text-recognition", dir.resolve("ppocr/rec.onnx"), () -> new TextReader(
-                        new TextDetector(OnnxModel.load("ppocr-v4", dir.resolve("ppocr/det.onnx"), threads)),
-                        new TextRecognizer(OnnxModel.load("ppocr-v4", dir.resolve("ppocr/rec.onnx"), threads), dir.resolve("ppocr/keys.txt"), 6)))
-                : Future.succeededFuture();
+        ModelCatalog catalog = ModelCatalog.bundled();
+        ModelFiles files = catalog.visionFiles(dir);
+        int threads = context.config().intraOpThreads();
+        Future<ObjectDetector> objects = load(analyzers, Analyzer.OBJECTS, catalog, dir, () -> Vision.loadObjects(files, threads));
+        Future<FaceDetector> faces = load(analyzers, Analyzer.FACES, catalog, dir, () -> Vision.loadFaces(files, threads));
+        Future<TextReader> text = load(analyzers, Analyzer.TEXT, catalog, dir, () -> Vision.loadText(files, threads));
         return Future.all(objects, faces, text).onSuccess(all -> {
             vision = new Vision(objects.result(), faces.result(), text.result());
             consumer = perception.gateway.core.Workers.of(context).serve(Bus.ANALYZE, this::handle);
@@ -72,25 +65,27 @@ public final class VisionVerticle extends VerticleBase {
         });
     }
 
+    /** Loads an enabled analyzer's model under its catalog id and task (a missing file fails with the fetch command). */
+    private <T> Future<T> load(Set<String> enabled, Analyzer analyzer, ModelCatalog catalog, Path modelsDir, java.util.concurrent.Callable<T> loader) {
+        if (!enabled.contains(analyzer.wireName())) return Future.succeededFuture();
+        ModelCatalog.Model model = catalog.forAnalyzer(analyzer).orElseThrow();
+        // /ready's "source": the model's ONNX file, or its folder when it has several (text)
+        Path source = model.roles().containsKey("model") ? model.file(modelsDir, "model") : model.dir(modelsDir);
+        return ModelLoader.load(context, model, source, loader);
+    }
+
     private void handle(Message<Object> message) {
         Object body = message.body();
-        context.pool("vision").executeBlocking(() -> {
-            inUse.readLock().lock();
-            try {
-                if (closed) throw new IllegalStateException("the vision sense is stopping");
-                return run(body);
-            } finally {
-                inUse.readLock().unlock();
-            }
-        }, false).onComplete(r -> {
-            if (r.succeeded()) {
-                message.reply(r.result());
-            } else {
-                if (!(r.cause() instanceof perception.vision.VisionException) && !(r.cause() instanceof IllegalArgumentException)) {
-                    log.error("vision request failed", r.cause());
-                }
-                VisionErrors.fail(message, r.cause());
-            }
+        // a full pool refuses new work (503 + Retry-After for requests, an error event for a video
+        // frame) instead of queueing it without bound; counted by context.run
+        var busy = context.overloaded("vision");
+        if (busy != null) {
+            perception.gateway.core.BusErrors.fail(message, busy);
+            return;
+        }
+        work.run(() -> run(body)).onComplete(r -> {
+            if (r.succeeded()) message.reply(r.result());
+            else VisionErrors.fail(message, r.cause()); // logged there when it is not the client's fault
         });
     }
 
@@ -138,15 +133,8 @@ public final class VisionVerticle extends VerticleBase {
     public Future<?> stop() {
         Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
         // off the event loop, once the analyses in progress are done (a native session must not close under a worker)
-        return unregistered.eventually(() -> context.pool("model-loading").executeBlocking(() -> {
-            inUse.writeLock().lock();
-            try {
-                closed = true;
-                if (vision != null) vision.close();
-            } finally {
-                inUse.writeLock().unlock();
-            }
-            return null;
-        }, false));
+        return unregistered.eventually(() -> work.close(() -> {
+            if (vision != null) vision.close();
+        }));
     }
 }

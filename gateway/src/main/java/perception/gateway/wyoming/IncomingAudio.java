@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 import perception.gateway.core.ApiError;
 import perception.gateway.core.Bus;
+import perception.gateway.core.BusSession;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.speech.SpeechVerticle;
 
@@ -42,7 +43,7 @@ final class IncomingAudio {
     }
 
     static IncomingAudio transcription(GatewayContext context, Function<WyomingEvent, Future<Void>> out) {
-        return new IncomingAudio(context, true, new BusSession(context.vertx(), SpeechVerticle.STREAM_OPEN,
+        return new IncomingAudio(context, true, new BusSession(context.vertx(), Bus.TRANSCRIBE_STREAM_OPEN,
                 new JsonObject().put("sample_rate", AudioConverter.RATE).put("words", false)), out);
     }
 
@@ -67,7 +68,7 @@ final class IncomingAudio {
             throw ApiError.badRequest("audio_too_long", "more than " + MAX_SECONDS + " s of audio in one stream: send audio-stop and start a new request");
         }
         // resampling a 1 MiB chunk takes milliseconds: off the event loop (chunks are converted one at a time, in order)
-        Future<byte[]> pcm = context.pool("wyoming").executeBlocking(() -> converter.convert(format, payload == null ? new byte[0] : payload.getBytes()), false);
+        Future<byte[]> pcm = context.run("wyoming", () -> converter.convert(format, payload == null ? new byte[0] : payload.getBytes()));
         return start().compose(v -> pcm).compose(this::feed);
     }
 
@@ -88,7 +89,7 @@ final class IncomingAudio {
     }
 
     private Future<JsonObject> ask(Object body) {
-        return session.request(body).recover(e -> Future.failedFuture(BusSession.toApiError(e, "speech recognition")));
+        return session.request(body).recover(e -> Future.failedFuture(SpeechVerticle.SENSE.toApiError(e)));
     }
 
     /** A final result of the recogniser: one more piece of the transcript. */

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import perception.gateway.core.ApiError;
 import perception.gateway.realtime.Speaker;
+import perception.gateway.speech.SpeechVerticle;
 import perception.speech.SentenceSplitter;
 
 /**
@@ -98,7 +99,7 @@ final class OutgoingSpeech {
                 Buffer chunk = Buffer.buffer(Arrays.copyOfRange(pcm, i, Math.min(pcm.length, i + bytes)));
                 last.set(out.apply(new WyomingEvent("audio-chunk", FORMAT.copy(), chunk)));
             }
-        }).recover(e -> Future.failedFuture(BusSession.toApiError(e, "speech synthesis"))).compose(v -> last.get());
+        }).recover(e -> Future.failedFuture(SpeechVerticle.SENSE.toApiError(e))).compose(v -> last.get());
     }
 
     private static String text(JsonObject data, int max) {

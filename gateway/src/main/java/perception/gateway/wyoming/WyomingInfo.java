@@ -3,8 +3,10 @@ package perception.gateway.wyoming;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import perception.gateway.core.GatewayConfig;
+import perception.gateway.core.ModelCatalog;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.llm.LlmVerticle;
+import perception.gateway.speech.SpeechVerticle;
 
 /**
  * The {@code info} answer to {@code describe}: what Home Assistant lists as this service's speech
@@ -24,20 +26,21 @@ final class WyomingInfo {
         JsonArray asr = new JsonArray();
         JsonArray tts = new JsonArray();
         if (config.speechEnabled()) {
-            boolean vosk = context.models().isLoaded("vosk-en");
+            String voskId = ModelCatalog.bundled().forLoader(SpeechVerticle.VOSK).id();
+            boolean vosk = context.models().isLoaded(voskId);
             asr.add(artifact("vosk", "Vosk speech recognition, served by Perception Gateway", "Alpha Cephei", "https://alphacephei.com/vosk/", vosk)
-                    .put("models", new JsonArray().add(artifact("vosk-en", "Vosk small US English 0.15", "Alpha Cephei",
+                    .put("models", new JsonArray().add(artifact(voskId, "Vosk small US English 0.15", "Alpha Cephei",
                             "https://alphacephei.com/vosk/models", vosk).put("languages", new JsonArray().add("en"))))
                     .put("supports_transcript_streaming", true));
-            boolean freetts = context.models().isLoaded("freetts-kevin16");
+            boolean freetts = context.models().isLoaded(ModelCatalog.bundled().forLoader(SpeechVerticle.FREETTS).id());
             tts.add(artifact("freetts", "FreeTTS speech synthesis, served by Perception Gateway", "FreeTTS", "https://freetts.sourceforge.io/", freetts)
                     .put("voices", new JsonArray().add(artifact(OutgoingSpeech.VOICE, "kevin16 (US English, 16 kHz diphone)",
                             "CMU Festvox", "http://festvox.org/", freetts).put("languages", new JsonArray().add("en_US"))))
                     .put("supports_synthesize_streaming", true));
         }
         String brain = switch (LlmVerticle.backend(config)) {
-            case "remote" -> config.llmModel() == null ? "remote LLM at " + config.llmUrl() : config.llmModel() + " at " + config.llmUrl();
-            case "embedded" -> config.llmModelDir().getFileName() + " (embedded)";
+            case REMOTE -> config.llmModel() == null ? "remote LLM at " + config.llmUrl() : config.llmModel() + " at " + config.llmUrl();
+            case EMBEDDED -> config.llmModelDir().getFileName() + " (embedded)";
             default -> "built-in assistant (no LLM configured)";
         };
         JsonArray handle = new JsonArray().add(artifact("perception-assistant", "Perception Gateway's assistant, the same one /v1/realtime talks to",

@@ -63,6 +63,33 @@ class FuzzTest {
         assertTrue(r.healthMillis < 100, "/health after the fuzzing took " + r.healthMillis + " ms");
     }
 
+    /**
+     * Cases the 10,000-case benchmark (seed 12) once failed: multipart bodies whose part headers are
+     * mangled (e.g. {@code filename?"f.bin"}), on which Netty's decoder throws and the connection
+     * used to be closed with no reply. Each must now get a 400 in the error shape.
+     */
+    @Test
+    void casesTheBenchmarkFoundGetA400InTheErrorShape() throws Exception {
+        try (TestGateway gw = gateway(temp)) {
+            Seeds seeds = new Seeds();
+            Report r = new Report();
+            HttpClient http = HttpClient.newHttpClient();
+            for (long seed : List.of(12006335L, 12006566L, 12008746L, 12008858L)) {
+                Case c = new Case(gw.port(), http, new Random(seed), seeds, r);
+                c.run(); // a connection closed without a reply throws here
+                assertTrue(c.what.contains("/v1/images/describe") || c.what.contains("/v1/videos/analyze"), c.what);
+            }
+            assertTrue(r.failures.isEmpty(), r.failures.toString());
+            assertEquals(4, r.errors4xx.get(), "each case answered with a 4xx: " + r);
+        }
+    }
+
+    static TestGateway gateway(Path dir) throws Exception {
+        Path model = TestModelFolder.write(dir.resolve("tiny-chat"), TestModelFolder.Kind.TEXT_CHECKSUM);
+        return TestGateway.start("analyzers", "", "llm_backend", "embedded", "llm_model_dir", model.toString(),
+                "max_body_mb", "4", "body_timeout_s", "20", "header_timeout_s", "5");
+    }
+
     public static void main(String[] args) throws Exception {
         int cases = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 12L;
@@ -91,9 +118,7 @@ class FuzzTest {
     }
 
     static Report run(Path dir, int cases, long seed) throws Exception {
-        Path model = TestModelFolder.write(dir.resolve("tiny-chat"), TestModelFolder.Kind.TEXT_CHECKSUM);
-        try (TestGateway gw = TestGateway.start("analyzers", "", "llm_backend", "embedded", "llm_model_dir", model.toString(),
-                "max_body_mb", "4", "body_timeout_s", "20", "header_timeout_s", "5")) {
+        try (TestGateway gw = gateway(dir)) {
             Seeds seeds = new Seeds();
             Report report = new Report();
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();

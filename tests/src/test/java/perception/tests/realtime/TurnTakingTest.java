@@ -51,14 +51,17 @@ class TurnTakingTest {
                 long[] sent = c.speak(turn.audio());
                 long end = sent[turn.lastSpeechChunk()];
                 JsonObject created = c.await("response.created", 30_000);
-                JsonObject firstAudio = c.await("response.output_audio.delta", 30_000);
-                c.send(new JsonObject().put("type", "response.cancel"));
                 String id = created.getJsonObject("response").getString("id");
+                // checked at once: a cut-in's response may end (cancelled by the user's next words) before any audio
+                assertTrue(c.arrival(created) >= end, "response.created came before the user finished (a cut-in at the "
+                        + pauses[t] + " ms pause after \"" + said[t][0] + "\"): " + c.events().subList(from, c.events().size()).stream()
+                        .map(e -> e.getString("type")).filter(x -> !x.contains(".delta")).toList());
+                JsonObject firstAudio = c.await(e -> type(e, "response.output_audio.delta") && id.equals(e.getString("response_id")), 30_000);
+                c.send(new JsonObject().put("type", "response.cancel"));
                 c.await(e -> type(e, "response.done") && id.equals(e.getJsonObject("response").getString("id")), 30_000);
 
                 String context = "pause " + pauses[t] + " ms after \"" + said[t][0] + "\": " + c.events().subList(from, c.events().size()).stream()
                         .map(e -> e.getString("type")).filter(x -> !x.contains(".delta")).toList();
-                assertTrue(c.arrival(created) >= end, "response.created came before the user finished: " + context);
                 assertTrue(c.arrival(firstAudio) >= end, "answer audio came before the user finished: " + context);
                 List<JsonObject> turnEvents = c.events().subList(from, c.events().indexOf(created));
                 assertEquals(1, turnEvents.stream().filter(e -> type(e, "input_audio_buffer.speech_stopped")).count(), "one turn, not two: " + context);

@@ -25,9 +25,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 import perception.gateway.Gateway;
 import perception.gateway.core.Bus;
+import perception.gateway.core.BusSession;
 import perception.gateway.core.GatewayConfig;
 import perception.gateway.core.Workers;
-import perception.gateway.speech.SpeechVerticle;
 import perception.gateway.vision.AnalyzeImage;
 import perception.tests.TestGateway;
 import perception.tests.speech.SpeechFixtures;
@@ -107,16 +107,15 @@ public final class ClusterBench {
     }
 
     static double[] chunks(Vertx from, byte[] pcm, int warm, int n) throws Exception {
-        String address = Workers.<JsonObject>request(from, SpeechVerticle.STREAM_OPEN, new JsonObject().put("sample_rate", 16000).put("words", false),
-                new DeliveryOptions().setSendTimeout(60_000), true).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).body().getString("address");
+        // a BusSession opens through Workers (this node first, else a worker) and talks to the session's address
+        BusSession session = new BusSession(from, Bus.TRANSCRIBE_STREAM_OPEN, new JsonObject().put("sample_rate", 16000).put("words", false));
         double[] ms = new double[n];
         for (int i = -warm; i < n; i++) {
             long t0 = System.nanoTime();
-            from.eventBus().request(address, Buffer.buffer(pcm), new DeliveryOptions().setSendTimeout(10_000))
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            session.request(Buffer.buffer(pcm)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             if (i >= 0) ms[i] = (System.nanoTime() - t0) / 1e6;
         }
-        from.eventBus().request(address, new JsonObject().put("close", 1)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        session.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return ms;
     }
 

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -24,8 +25,11 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
+import perception.gateway.core.GatewayConfig;
+import perception.gateway.core.ModelCatalog;
 import perception.tests.TestGateway;
 import perception.tests.vision.VisionMedia;
+import perception.vision.Analyzer;
 import perception.vision.Frame;
 import perception.vision.Frames;
 import perception.vision.ImageDecoder;
@@ -54,12 +58,20 @@ public final class VisionBench {
         stat("decode 640x480 JPEG", 20, 100, () -> decoder.decode(jpeg));
         stat("decode + YOLOX letterbox/preprocess", 20, 100, () -> ObjectDetector.preprocess(decoder.decode(jpeg), 416.0 / 640));
 
-        try (Vision vision = Vision.load(TestGateway.modelsDir(), Set.of("objects", "faces", "text"), 0)) {
-            Frame textFrame = textPage();
-            analyzer("objects (YOLOX-nano 416)", () -> vision.objects().detect(frame), vision.objects().model());
-            analyzer("faces (BlazeFace back 256)", () -> vision.faces().detect(frame), vision.faces().model());
-            analyzer("text (PP-OCRv4 det+rec, 6 lines)", () -> vision.text().read(textFrame), vision.text().detector().model(), vision.text().recognizer().model());
-            stat("scene statistics", 5, 50, () -> vision.analyze(frame, Set.of("scene")));
+        // ORT's own default (a session sizes itself to every core, as before the thread budget) and the
+        // budget the gateway uses (cores / inference_threads per session), one after the other in this run
+        int budget = GatewayConfig.defaults().intraOpThreads();
+        for (int threads : new int[] {0, budget}) {
+            System.out.printf(Locale.ROOT, "-- ORT intra-op threads: %s%n", threads == 0 ? "ORT default (all cores)" : threads + " (the gateway's budget)");
+            try (Vision vision = Vision.load(EnumSet.of(Analyzer.OBJECTS, Analyzer.FACES, Analyzer.TEXT),
+                    ModelCatalog.bundled().visionFiles(TestGateway.modelsDir()), threads)) {
+                Frame textFrame = textPage();
+                analyzer("objects (YOLOX-nano 416)", () -> vision.objects().detect(frame), vision.objects().model());
+                analyzer("faces (BlazeFace back 256)", () -> vision.faces().detect(frame), vision.faces().model());
+                analyzer("text (PP-OCRv4 det+rec, 6 lines)", () -> vision.text().read(textFrame), vision.text().detector().model(), vision.text().recognizer().model());
+                parallel("objects, 2 callers at once", 2, 20, () -> vision.objects().detect(frame));
+                stat("scene statistics", 5, 50, () -> vision.analyze(frame, Set.of("scene")));
+            }
         }
         if (args.length > 1 && args[1].equals("models")) return; // only the model part
         websocket(jpeg, floodSeconds);
@@ -119,6 +131,19 @@ public final class VisionBench {
         long ort = Arrays.stream(models).mapToLong(OnnxModel::runNanos).sum() - runBefore;
         System.out.printf(Locale.ROOT, "%-40s median %7.2f ms  p90 %7.2f ms  bare ORT run %7.2f ms/call  overhead %5.1f %%%n",
                 name, ms[runs / 2], ms[runs * 9 / 10], ort / 1e6 / runs, 100.0 * (total - ort) / ort);
+    }
+
+    /** Throughput of one analyzer with several callers at once (as the vision pool runs them). */
+    static void parallel(String name, int callers, int callsEach, Supplier<?> work) throws Exception {
+        times(3, 0, work);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+        long t0 = System.nanoTime();
+        java.util.List<java.util.concurrent.Future<?>> all = new java.util.ArrayList<>();
+        for (int c = 0; c < callers; c++) all.add(pool.submit(() -> times(0, callsEach, work)));
+        for (var f : all) f.get();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        pool.shutdown();
+        System.out.printf(Locale.ROOT, "%-40s %.1f calls/s (%d calls)%n", name, callers * callsEach / seconds, callers * callsEach);
     }
 
     /** Floods /v1/video at 60 fps with 640×480 JPEGs; counts analyses per second and samples memory. */
