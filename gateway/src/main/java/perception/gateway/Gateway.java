@@ -20,9 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import perception.gateway.core.ClusterSettings;
 import perception.gateway.core.GatewayConfig;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.ModelRegistry;
+import perception.gateway.core.Workers;
 import perception.gateway.llm.LlmVerticle;
 import perception.gateway.speech.SpeechVerticle;
 import perception.gateway.vision.VisionVerticle;
@@ -38,6 +40,8 @@ public final class Gateway {
     /** The sense verticles, in deployment order. Each loads its models in start(). */
     static final List<Function<GatewayContext, VerticleBase>> SENSES = List.of(
             SpeechVerticle::new, VisionVerticle::new, LlmVerticle::new);
+    /** The senses' names in the {@code senses} setting, in the order of {@link #SENSES}. */
+    static final List<String> SENSE_NAMES = List.of("speech", "vision", "llm");
 
     private final GatewayContext context;
     private final HttpServers http;
@@ -69,16 +73,28 @@ public final class Gateway {
                 .setLabels(java.util.EnumSet.of(io.vertx.micrometer.Label.HTTP_METHOD, io.vertx.micrometer.Label.HTTP_CODE,
                         io.vertx.micrometer.Label.HTTP_ROUTE, io.vertx.micrometer.Label.POOL_TYPE, io.vertx.micrometer.Label.POOL_NAME,
                         io.vertx.micrometer.Label.EB_ADDRESS));
+        ClusterSettings cluster = ClusterSettings.of(config);
+        if (cluster.enabled()) {
+            return Clustering.start(cluster, new VertxOptions().setMetricsOptions(metrics), meters)
+                    .compose(node -> start(config, node.vertx(), meters, cluster, node));
+        }
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(metrics))
                 .withMetrics(new MicrometerMetricsFactory(meters))
                 .build();
+        return start(config, vertx, meters, cluster, null);
+    }
+
+    private static Future<Gateway> start(GatewayConfig config, Vertx vertx, PrometheusMeterRegistry meters, ClusterSettings cluster,
+            Clustering node) {
         ModelRegistry models = new ModelRegistry();
         GatewayContext context = new GatewayContext(vertx, config, models, meters);
+        if (node != null) node.attach(Workers.of(context));
 
         List<Future<String>> senses = new ArrayList<>();
-        for (Function<GatewayContext, VerticleBase> sense : SENSES) {
-            senses.add(vertx.deployVerticle(sense.apply(context), new DeploymentOptions()));
+        for (int i = 0; i < SENSES.size(); i++) {
+            if (!cluster.serves(SENSE_NAMES.get(i))) continue; // a gateway node, or a worker without this sense
+            senses.add(vertx.deployVerticle(SENSES.get(i).apply(context), new DeploymentOptions()));
         }
         Future<Void> loaded = Future.all(senses).<Void>mapEmpty()
                 .onSuccess(v -> log.info("models loaded: {}", models.toJson().encode()))
@@ -86,7 +102,8 @@ public final class Gateway {
         // one HTTP verticle instance per core (Vert.x shares the port between them)
         HttpServers http = new HttpServers(context, meters, Runtime.getRuntime().availableProcessors());
         CompletableFuture<Gateway> started = new CompletableFuture<>();
-        WyomingVerticle wyoming = config.wyomingPort() == null ? null : new WyomingVerticle(context);
+        WyomingVerticle wyoming = config.wyomingPort() == null || !cluster.servesClients() ? null : new WyomingVerticle(context);
+        // a worker node serves no clients, but keeps /health, /ready and /metrics (on its own port)
         http.deploy()
                 .compose(id -> wyoming == null ? Future.succeededFuture(id) : vertx.deployVerticle(wyoming))
                 .onComplete(ar -> {

@@ -77,7 +77,7 @@ public final class Routes {
 
         router.get("/health").handler(ctx -> JsonReply.send(ctx, 200, new JsonObject().put("status", "ok")));
         router.head("/health").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end());
-        router.get("/ready").handler(ctx -> ready(ctx, context.models(), draining.getAsBoolean()));
+        router.get("/ready").handler(ctx -> ready(ctx, context, draining.getAsBoolean()));
         router.get("/metrics").handler(PrometheusScrapingHandler.create(meters));
         router.get("/v1/models").handler(ctx -> models(ctx, context.models()));
 
@@ -99,11 +99,13 @@ public final class Routes {
     }
 
 
-    private static void ready(RoutingContext ctx, ModelRegistry models, boolean draining) {
+    private static void ready(RoutingContext ctx, GatewayContext context, boolean draining) {
+        ModelRegistry models = context.models();
         boolean ready = models.ready() && !draining;
         String status = draining ? "draining" : ready ? "ready"
                 : models.entries().stream().anyMatch(e -> e.state() == ModelRegistry.State.FAILED) ? "failed" : "loading";
-        JsonReply.send(ctx, ready ? 200 : 503, new JsonObject().put("status", status).put("models", models.toJson()));
+        JsonReply.send(ctx, ready ? 200 : 503, new JsonObject().put("status", status).put("models", models.toJson())
+                .put("cluster", perception.gateway.core.Workers.of(context).toJson()));
     }
 
     private static void models(RoutingContext ctx, ModelRegistry models) {

@@ -31,7 +31,41 @@ public final class SceneChangeDetector {
     public record Change(double score, boolean changed) {
     }
 
-    public Change next(Frame frame) {
+    /** The threshold a change must reach to count as a new scene. */
+    public double threshold() {
+        return threshold;
+    }
+
+    /**
+     * What this detector remembers of the previous frame (null before the first), so the next frame
+     * can be compared in another process (a cluster worker): {@link #restore} takes it back.
+     */
+    public synchronized byte[] state() {
+        if (previousGrey == null) return null;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(previousGrey.length + previousHistogram.length * 8);
+        b.put(previousGrey);
+        for (double h : previousHistogram) b.putDouble(h);
+        return b.array();
+    }
+
+    /** Takes back a {@link #state()} (null: forget the previous frame). */
+    public synchronized void restore(byte[] state) {
+        if (state == null) {
+            previousGrey = null;
+            previousHistogram = null;
+            return;
+        }
+        if (state.length != SIDE * SIDE + 64 * 8) throw new IllegalArgumentException("scene state of " + state.length + " bytes");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(state);
+        byte[] grey = new byte[SIDE * SIDE];
+        b.get(grey);
+        double[] histogram = new double[64];
+        for (int i = 0; i < 64; i++) histogram[i] = b.getDouble();
+        previousGrey = grey;
+        previousHistogram = histogram;
+    }
+
+    public synchronized Change next(Frame frame) {
         byte[] grey = new byte[SIDE * SIDE];
         byte[] colour = new byte[SIDE * SIDE * 3];
         try (Mat src = frame.toMat(); Mat small = new Mat(); Mat g = new Mat()) {

@@ -11,7 +11,9 @@ import io.vertx.core.json.JsonObject;
  * streaming recognition ({@link Bus#TRANSCRIBE_STREAM_OPEN}) or a turn detector
  * ({@link Bus#TURNS_OPEN}). Opened lazily with a JSON request that replies {address}, then fed
  * PCM16LE Buffers and JSON commands at that address, and freed with {close:1}. {@link #close} is
- * safe at any time, also while the open request is still under way.
+ * safe at any time, also while the open request is still under way. The open request goes through
+ * {@link Workers} (on a cluster: this node or a worker serving the sense; retried once on another
+ * worker, opening is idempotent); the session's address is cluster-wide.
  */
 public final class BusSession {
     private static final DeliveryOptions TIMEOUT = new DeliveryOptions().setSendTimeout(60_000);
@@ -37,7 +39,7 @@ public final class BusSession {
     public Future<JsonObject> request(Object body) {
         if (closed) return Future.failedFuture(ApiError.unavailable("session_closed", "the speech session is closed"));
         if (address == null) {
-            address = vertx.eventBus().<JsonObject>request(openAddress, openRequest, TIMEOUT)
+            address = Workers.<JsonObject>request(vertx, openAddress, openRequest, TIMEOUT, true)
                     .map(reply -> reply.body().getString("address"));
         }
         return address.compose(a -> vertx.eventBus().<JsonObject>request(a, body, TIMEOUT)).map(Message::body);

@@ -21,6 +21,11 @@ import io.vertx.core.json.JsonObject;
  * Listener loss: the caller stops listening when it cancels or its client leaves; the producer
  * sends the first piece, and one every {@link #PROBE_NANOS} after, as a request, and the bus
  * answers NO_HANDLERS when nobody listens, so the work stops instead of running on for nobody.
+ * <p>
+ * Cluster: the request goes through {@link Workers} (this node first, else a worker serving the
+ * sense); a producer that names its {@code node} in the acceptance is watched, and the stream ends
+ * with a 503 {@code worker_lost} at once when that node leaves. The cancel is published: the
+ * producer may sit on any node.
  */
 public final class BusStream {
     /** How often a producer checks that its listener is still there. */
@@ -36,6 +41,7 @@ public final class BusStream {
     private MessageConsumer<Object> pieces;
     private Future<JsonObject> accepted;
     private boolean finished;
+    private Runnable unwatch = () -> { };
 
     private BusStream(Vertx vertx, String id, String cancelAddress) {
         this.vertx = vertx;
@@ -60,8 +66,9 @@ public final class BusStream {
             else onPiece.handle(body);
         });
         s.accepted = s.pieces.completion()
-                .compose(v -> vertx.eventBus().<JsonObject>request(service, request.copy().put("id", id).put("stream_to", streamTo), ACCEPT))
+                .compose(v -> Workers.<JsonObject>request(vertx, service, request.copy().put("id", id).put("stream_to", streamTo), ACCEPT, false))
                 .map(reply -> reply.body())
+                .onSuccess(reply -> s.watch(reply.getString("node"), service))
                 .onFailure(e -> s.end(Future.failedFuture(e)));
         return s;
     }
@@ -84,14 +91,23 @@ public final class BusStream {
     public void cancel() {
         if (finished) return;
         finished = true;
-        if (cancelAddress != null) vertx.eventBus().send(cancelAddress, id);
+        if (cancelAddress != null) vertx.eventBus().publish(cancelAddress, id);
         pieces.unregister();
+        unwatch.run();
+    }
+
+    /** Cluster: ends the stream with a 503 when the producer's node leaves (nothing when not clustered). */
+    private void watch(String node, String service) {
+        if (finished) return;
+        unwatch = Workers.watch(vertx, node, () -> end(Future.failedFuture(ApiError.unavailable("worker_lost",
+                "the " + Workers.senseOf(service) + " worker serving this call left the cluster mid-answer; send the request again"))));
     }
 
     private void end(Future<JsonObject> outcome) {
         if (finished) return;
         finished = true;
         pieces.unregister();
+        unwatch.run();
         done.handle(outcome);
     }
 

@@ -92,7 +92,16 @@ public final class GatewayConfig {
             new Setting("max_answer_tokens", "4096", "most tokens in one LLM answer: the default max_tokens, and a chat request asking for more gets 400"),
             new Setting("log_level", "info", "trace | debug | info | warn | error"),
             new Setting("wyoming_port", null, "Wyoming (Home Assistant voice) TCP port; unset = off, 0 = any free port"),
-            new Setting("wyoming_host", null, "interface the Wyoming server listens on (default: host)"));
+            new Setting("wyoming_host", null, "interface the Wyoming server listens on (default: host)"),
+            // ---- cluster (issue #14); read and checked by ClusterSettings ----
+            new Setting("cluster", "false", "join a Vert.x cluster (Hazelcast, TCP/IP members, no multicast); false = one node"),
+            new Setting("role", "all", "all | gateway | worker: gateway nodes serve HTTP/WebSocket, worker nodes load models and serve the senses"),
+            new Setting("senses", "speech,vision,llm", "the senses a worker (or all) node serves (comma list of speech, vision, llm)"),
+            new Setting("cluster_host", "127.0.0.1", "interface Hazelcast and the clustered event bus bind to"),
+            new Setting("cluster_port", "5701", "Hazelcast member port (the next free one is taken if busy)"),
+            new Setting("cluster_bus_port", "0", "event-bus TCP port between nodes (0 = any free port)"),
+            new Setting("cluster_public_host", null, "address other nodes reach this one at (default: cluster_host), e.g. a container's service name"),
+            new Setting("cluster_members", null, "Hazelcast members to join, comma list of host:port (default: cluster_host:cluster_port)"));
 
     /** The settings of the limits block above, each a whole number above 0, read with {@link #limit}. */
     static final List<String> LIMITS = List.of("header_timeout_s", "body_timeout_s", "idle_timeout_s", "ws_max_frame_kb",
@@ -259,6 +268,7 @@ public final class GatewayConfig {
         bool("llm_fetch_default");
         assistantRouting();
         timezone();
+        ClusterSettings.of(this);
         if (!List.of("trace", "debug", "info", "warn", "error").contains(logLevel())) {
             throw new ConfigException("log_level must be trace, debug, info, warn or error, got '" + logLevel() + "'");
         }

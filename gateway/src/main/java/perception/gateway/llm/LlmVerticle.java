@@ -22,6 +22,7 @@ import perception.gateway.core.GatewayContext;
 import perception.gateway.core.LlmBackend;
 import perception.gateway.core.ModelLoader;
 import perception.gateway.core.SenseWork;
+import perception.gateway.core.Workers;
 import perception.llm.Cancellation;
 import perception.llm.ChatModel;
 import perception.llm.ChatRequest;
@@ -122,7 +123,7 @@ public final class LlmVerticle extends VerticleBase {
             return m;
         }).onSuccess(m -> {
             model = m;
-            generate = vertx.eventBus().consumer(Bus.GENERATE, this::generate);
+            generate = Workers.of(context).serve(Bus.GENERATE, this::generate);
             cancel = vertx.eventBus().consumer(Bus.GENERATE_CANCEL, msg -> {
                 Cancellation c = running.get(msg.body());
                 if (c != null) c.cancel();
@@ -158,7 +159,9 @@ public final class LlmVerticle extends VerticleBase {
             BusErrors.fail(message, busy);
             return;
         }
-        message.reply(new JsonObject().put("accepted", id).put("model", builtIn ? BuiltInAssistant.ID : m.id()));
+        // the node lets the caller (BusStream) end the stream at once if this worker leaves the cluster
+        message.reply(new JsonObject().put("accepted", id).put("model", builtIn ? BuiltInAssistant.ID : m.id())
+                .put("node", Workers.of(context).nodeId()));
         Cancellation cancellation = new Cancellation();
         if (cancelledEarly.remove(id) != null) cancellation.cancel(); // the cancel overtook the request
         running.put(id, cancellation);

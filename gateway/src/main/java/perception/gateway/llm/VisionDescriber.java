@@ -41,9 +41,9 @@ final class VisionDescriber implements ImageDescriber {
     private ImageResult analyze(byte[] image) throws java.util.concurrent.ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
         ImageResult known = analysed.get(image);
         if (known != null) return known;
-        ImageResult r = context.vertx().eventBus().<ImageResult>request(Bus.ANALYZE,
+        ImageResult r = perception.gateway.core.Workers.<ImageResult>request(context.vertx(), Bus.ANALYZE,
                         new AnalyzeImage(image, context.config().analyzers(), null, true), new DeliveryOptions().setSendTimeout(60_000)
-                                .addHeader(perception.gateway.core.WorkClass.HEADER, "interactive")) // someone waits for this answer
+                                .addHeader(perception.gateway.core.WorkClass.HEADER, "interactive"), true) // someone waits for this answer
                 .toCompletionStage().toCompletableFuture().get(65, TimeUnit.SECONDS).body();
         analysed.put(image, r);
         return r;

@@ -17,6 +17,7 @@ import perception.gateway.core.BusErrors;
 import perception.gateway.core.BusStream;
 import perception.gateway.core.SenseWork;
 import perception.gateway.core.SessionRegistry;
+import perception.gateway.core.Workers;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.ModelCatalog;
 import perception.gateway.core.ModelLoader;
@@ -100,15 +101,15 @@ public final class SpeechVerticle extends VerticleBase {
                 ModelLoader.load(context, freetts, null, () -> FreeTtsSynthesizer.load(voices)).onSuccess(s -> synthesizer = s),
                 ModelLoader.load(context, silero, silero.file(dir, "model"), () -> SileroVad.load(silero.file(dir, "model"))).onSuccess(v -> vad = v))
                 .onSuccess(v -> {
-                    var bus = vertx.eventBus();
+                    var bus = Workers.of(context); // serves on this node and, clustered, as ADDRESS@NODE
                     sessions = new SessionRegistry<>(vertx, Bus.TRANSCRIBE_STREAM_SESSION, SESSION_IDLE_MS, this::onStreamMessage,
                             s -> blocking(() -> {
                                 s.close();
                                 return null;
                             }));
-                    consumers.add(bus.<Buffer>consumer(Bus.TRANSCRIBE, this::transcribe));
-                    consumers.add(bus.<JsonObject>consumer(Bus.SYNTHESIZE, this::synthesize));
-                    consumers.add(bus.<JsonObject>consumer(Bus.TRANSCRIBE_STREAM_OPEN, this::openStream));
+                    consumers.add(bus.<Buffer>serve(Bus.TRANSCRIBE, this::transcribe));
+                    consumers.add(bus.<JsonObject>serve(Bus.SYNTHESIZE, this::synthesize));
+                    consumers.add(bus.<JsonObject>serve(Bus.TRANSCRIBE_STREAM_OPEN, this::openStream));
                     turns = new TurnService(context, vertx, transcriber, vad, this::blocking);
                     consumers.add(turns.register());
                     SessionRegistry<TranscriptionSession> open = sessions;
@@ -207,7 +208,8 @@ public final class SpeechVerticle extends VerticleBase {
     private void synthesize(Message<JsonObject> msg) {
         JsonObject req = msg.body();
         if (refuseIfBusy(msg)) return;
-        msg.reply(new JsonObject().put("accepted", req.getString("id")));
+        // the node lets the caller (BusStream) end the stream at once if this worker leaves the cluster
+        msg.reply(new JsonObject().put("accepted", req.getString("id")).put("node", Workers.of(context).nodeId()));
         AtomicInteger chunks = new AtomicInteger();
         // a listener that went away (client gone, barge-in) stops the synthesiser at its next sentence
         BusStream.Emitter out = new BusStream.Emitter(vertx.eventBus(), req, () -> log.debug("synthesis cancelled: the listener went away"));

@@ -52,8 +52,8 @@ final class TranscriptionRoute {
         if (file.size() == 0) throw ApiError.badParam("file", "the audio file is empty (0 bytes)");
 
         context.vertx().fileSystem().readFile(file.uploadedFileName())
-                .compose(bytes -> context.vertx().eventBus().<JsonObject>request(Bus.TRANSCRIBE, bytes,
-                        new DeliveryOptions().setSendTimeout(10 * 60_000)))
+                .compose(bytes -> perception.gateway.core.Workers.<JsonObject>request(context.vertx(), Bus.TRANSCRIBE, bytes,
+                        new DeliveryOptions().setSendTimeout(10 * 60_000), true))
                 .onSuccess(reply -> {
                     var r = TranscriptionFormats.render(reply.body(), format, segments, words);
                     ctx.response().putHeader("content-type", r.contentType()).end(r.body());

@@ -14,6 +14,7 @@ import perception.gateway.core.Bus;
 import perception.gateway.core.BusErrors;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.SessionRegistry;
+import perception.gateway.core.Workers;
 import perception.speech.Pcm16;
 import perception.speech.SileroVad;
 import perception.speech.Transcriber;
@@ -59,7 +60,7 @@ final class TurnService {
             d.close();
             return null;
         }));
-        return vertx.eventBus().consumer(Bus.TURNS_OPEN, this::open);
+        return Workers.of(context).serve(Bus.TURNS_OPEN, this::open);
     }
 
     Future<Void> closeAll() {

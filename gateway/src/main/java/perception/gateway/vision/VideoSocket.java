@@ -158,10 +158,11 @@ final class VideoSocket {
         inFlight = true;
         lastStartNanos = System.nanoTime();
         AnalyzeImage job = new AnalyzeImage(frame.bytes(), Set.copyOf(analyzers), changes, false);
-        vertx.eventBus().<ImageResult>request(Bus.ANALYZE, job, new DeliveryOptions().setSendTimeout(60_000)).onComplete(r -> {
+        perception.gateway.core.Workers.<ImageResult>request(vertx, Bus.ANALYZE, job, new DeliveryOptions().setSendTimeout(60_000), true).onComplete(r -> {
             inFlight = false;
             if (closed) return;
             if (r.succeeded()) {
+                if (r.result().body().changeState() != null) changes.restore(r.result().body().changeState()); // analysed on another node
                 analysed++;
                 ImageResult result = r.result().body();
                 double latency = (System.nanoTime() - frame.receivedNanos()) / 1e6;

@@ -35,6 +35,7 @@ public final class VisionRoutes {
     public static void mount(Router router, GatewayContext context) {
         VisionCodecs.register(context.vertx());
         Set<String> loaded = VideoSocket.defaultAnalyzers(context.config());
+        VideoSessions.of(context); // now, so that on a cluster it hears the other nodes' sessions from the start
         router.post("/v1/images/describe").handler(ctx -> describe(ctx, context, loaded));
         router.post("/v1/videos/analyze").handler(ctx -> analyzeVideo(ctx, context, loaded));
         router.get("/v1/video").handler(ctx -> {
@@ -61,8 +62,8 @@ public final class VisionRoutes {
         if (detail != null && !Set.of("low", "high", "auto").contains(detail)) {
             throw ApiError.badParam("detail", "detail is low, high or auto");
         }
-        imageBytes(ctx, context).compose(bytes -> context.vertx().eventBus().<ImageResult>request(Bus.ANALYZE,
-                        new AnalyzeImage(bytes, analyzers, null, true), new DeliveryOptions().setSendTimeout(120_000)))
+        imageBytes(ctx, context).compose(bytes -> perception.gateway.core.Workers.<ImageResult>request(context.vertx(), Bus.ANALYZE,
+                        new AnalyzeImage(bytes, analyzers, null, true), new DeliveryOptions().setSendTimeout(120_000), true))
                 .onSuccess(reply -> {
                     ImageResult r = reply.body();
                     JsonObject body = new JsonObject().put("description", r.description()).put("describer", "analysis");
@@ -108,8 +109,8 @@ public final class VisionRoutes {
         if (!(fps > 0 && fps <= 10)) throw ApiError.badParam("fps", "fps must be above 0 and at most 10");
         String requested = param(ctx, "analyzers");
         Set<String> analyzers = analyzers(requested == null ? "objects" : requested, loaded);
-        context.vertx().eventBus().<VideoTimeline>request(Bus.ANALYZE, new AnalyzeVideo(upload.uploadedFileName(), fps, analyzers),
-                        new DeliveryOptions().setSendTimeout(600_000))
+        perception.gateway.core.Workers.<VideoTimeline>request(context.vertx(), Bus.ANALYZE, new AnalyzeVideo(upload.uploadedFileName(), fps, analyzers),
+                        new DeliveryOptions().setSendTimeout(600_000), true)
                 .onSuccess(reply -> JsonReply.send(ctx, 200, AnalysisJson.timeline(reply.body())))
                 .onFailure(e -> ctx.fail(VisionErrors.toApiError(e)));
     }

@@ -61,7 +61,7 @@ public final class VisionVerticle extends VerticleBase {
         Future<TextReader> text = load(analyzers, Analyzer.TEXT, catalog, dir, () -> Vision.loadText(files, threads));
         return Future.all(objects, faces, text).onSuccess(all -> {
             vision = new Vision(objects.result(), faces.result(), text.result());
-            consumer = vertx.eventBus().consumer(Bus.ANALYZE, this::handle);
+            consumer = perception.gateway.core.Workers.of(context).serve(Bus.ANALYZE, this::handle);
             log.info("vision ready: analyzers {}", vision.available());
         });
     }
@@ -94,11 +94,26 @@ public final class VisionVerticle extends VerticleBase {
 
     private Object run(Object body) {
         if (body instanceof AnalyzeImage job) return analyze(job);
+        if (body instanceof AnalyzeVideo job && job.data() != null) return analyzeSent(job);
         if (body instanceof AnalyzeVideo job) {
             return new VideoAnalyzer(vision, new VideoSampler(context.config().maxImagePixels(), MAX_VIDEO_SAMPLES), 0.25)
                     .analyze(Path.of(job.path()), job.fps(), job.analyzers());
         }
         throw new IllegalArgumentException("unknown vision request " + (body == null ? "null" : body.getClass().getSimpleName()));
+    }
+
+    /** A video sent from another node: its bytes go to a temporary file here for the decoder, removed after. */
+    private Object analyzeSent(AnalyzeVideo job) {
+        Path file = null;
+        try {
+            file = java.nio.file.Files.createTempFile("perception-video-", ".bin");
+            java.nio.file.Files.write(file, job.data());
+            return run(new AnalyzeVideo(file.toString(), job.fps(), job.analyzers()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not store the sent video: " + e.getMessage(), e);
+        } finally {
+            if (file != null) file.toFile().delete();
+        }
     }
 
     private ImageResult analyze(AnalyzeImage job) {
@@ -108,7 +123,8 @@ public final class VisionVerticle extends VerticleBase {
         SceneChangeDetector.Change change = job.changes() == null ? null : job.changes().next(frame);
         var analysis = vision.analyze(frame, job.analyzers());
         context.inferenceTimer("vision").record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
-        return new ImageResult(analysis, job.describe() ? Describer.describe(analysis) : null, change, decodeMs);
+        return new ImageResult(analysis, job.describe() ? Describer.describe(analysis) : null, change, decodeMs,
+                job.changes() == null ? null : job.changes().state());
     }
 
     /** The analyzers this gateway can run: the loaded ones plus scene statistics. */
