@@ -75,6 +75,11 @@ public final class Gateway {
                         io.vertx.micrometer.Label.EB_ADDRESS));
         ClusterSettings cluster = ClusterSettings.of(config);
         if (cluster.enabled()) {
+            if (!clusterLibrariesPresent()) {
+                return Future.failedFuture(new perception.gateway.core.GatewayConfig.ConfigException("--cluster needs Hazelcast, which ships beside"
+                        + " the jar, not in it (it would add 17 MB for everyone): keep gateway/target/lib/ (vertx-hazelcast.jar, hazelcast.jar)"
+                        + " next to perception-gateway.jar, as ./run-gateway and the Docker image do"));
+            }
             return Clustering.start(cluster, new VertxOptions().setMetricsOptions(metrics), meters)
                     .compose(node -> start(config, node.vertx(), meters, cluster, node));
         }
@@ -83,6 +88,16 @@ public final class Gateway {
                 .withMetrics(new MicrometerMetricsFactory(meters))
                 .build();
         return start(config, vertx, meters, cluster, null);
+    }
+
+    /** Hazelcast is on the jar's manifest Class-Path (lib/), present only where the cluster is wanted. */
+    private static boolean clusterLibrariesPresent() {
+        try {
+            Class.forName("io.vertx.spi.cluster.hazelcast.HazelcastClusterManager", false, Gateway.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private static Future<Gateway> start(GatewayConfig config, Vertx vertx, PrometheusMeterRegistry meters, ClusterSettings cluster,

@@ -66,6 +66,8 @@ public final class SpeechVerticle extends VerticleBase {
     /** The natives' work and their closing, kept apart. */
     private final SenseWork work;
     private volatile boolean stopping;
+    /** Syntheses in progress (touched on this verticle's event loop): stop waits until each has told its caller how it ended. */
+    private final java.util.Set<Future<?>> synthesizing = new java.util.HashSet<>();
 
     public SpeechVerticle(GatewayContext context) {
         this.context = context;
@@ -130,6 +132,7 @@ public final class SpeechVerticle extends VerticleBase {
         return unregistered
                 .eventually(() -> sessions == null ? Future.succeededFuture() : sessions.closeAll())
                 .eventually(() -> turns == null ? Future.succeededFuture() : turns.closeAll())
+                .eventually(() -> Future.join(List.copyOf(synthesizing)))
                 .eventually(() -> work.close(() -> {
                     if (transcriber != null) transcriber.close();
                     if (synthesizer != null) synthesizer.close();
@@ -214,7 +217,7 @@ public final class SpeechVerticle extends VerticleBase {
         // a listener that went away (client gone, barge-in) stops the synthesiser at its next sentence
         BusStream.Emitter out = new BusStream.Emitter(vertx.eventBus(), req, () -> log.debug("synthesis cancelled: the listener went away"));
         var timer = context.inferenceTimer(ModelCatalog.bundled().forLoader(FREETTS).id());
-        blocking(() -> {
+        Future<JsonObject> job = blocking(() -> {
             long t0 = System.nanoTime();
             long bytes = synthesizer.synthesize(req.getString("input", ""), req.getInteger("sample_rate", 24000),
                     req.getDouble("speed", 1.0), pcm -> {
@@ -228,6 +231,8 @@ public final class SpeechVerticle extends VerticleBase {
             if (r.succeeded()) out.end(r.result());
             else if (!(r.cause() instanceof CancelledException) || stopping) out.fail(BusErrors.of(stopping ? new BusErrors.StoppingException("speech") : r.cause(), "speech", SpeechVerticle::typed));
         });
+        synthesizing.add(job);
+        job.onComplete(r -> synthesizing.remove(job));
     }
 
     private void openStream(Message<JsonObject> msg) {

@@ -55,7 +55,11 @@ class TurnTakingTest {
                 // checked at once: a cut-in's response may end (cancelled by the user's next words) before any audio
                 assertTrue(c.arrival(created) >= end, "response.created came before the user finished (a cut-in at the "
                         + pauses[t] + " ms pause after \"" + said[t][0] + "\"): " + c.events().subList(from, c.events().size()).stream()
-                        .map(e -> e.getString("type")).filter(x -> !x.contains(".delta")).toList());
+                        .filter(e -> !type(e, "response.output_audio.delta") && !type(e, "response.output_audio_transcript.delta"))
+                        .map(e -> e.getString("type") + (e.containsKey("transcript") ? " \"" + e.getString("transcript") + "\"" : "")
+                                + (e.containsKey("delta") ? " \"" + e.getString("delta") + "\"" : "")
+                                + (e.containsKey("audio_start_ms") ? " at " + e.getValue("audio_start_ms") + " ms" : "")
+                                + (e.containsKey("audio_end_ms") ? " at " + e.getValue("audio_end_ms") + " ms" : "")).toList());
                 JsonObject firstAudio = c.await(e -> type(e, "response.output_audio.delta") && id.equals(e.getString("response_id")), 30_000);
                 c.send(new JsonObject().put("type", "response.cancel"));
                 c.await(e -> type(e, "response.done") && id.equals(e.getJsonObject("response").getString("id")), 30_000);
