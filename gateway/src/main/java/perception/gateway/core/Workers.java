@@ -191,14 +191,18 @@ public final class Workers {
         return candidates.get(Math.floorMod(next.getAndIncrement(), candidates.size()));
     }
 
+    /** The failure of a request whose worker left: an ApiError as BusErrors sends one, so callers map it by its code. */
     private static ReplyException lost(String sense, List<String> nodes, boolean retrying) {
-        return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 503, "the " + sense + " worker serving this request ("
-                + String.join(", ", nodes) + ") left the cluster" + (retrying ? "" : " and no other worker could take it; retry in a moment"));
+        ApiError error = ApiError.unavailable(WORKER_LOST, "the " + sense + " worker serving this request (" + String.join(", ", nodes)
+                + ") left the cluster" + (retrying ? "" : " and no other worker could take it; retry in a moment"));
+        return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 503, error.toJson().encode());
     }
+
+    private static final String WORKER_LOST = "worker_lost";
 
     static boolean isLost(Throwable e) {
         return e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE && r.failureCode() == 503
-                && String.valueOf(r.getMessage()).contains("left the cluster");
+                && String.valueOf(r.getMessage()).contains("\"code\":\"" + WORKER_LOST + "\"");
     }
 
     private void count(String sense, String target) {
