@@ -1,12 +1,9 @@
 package perception.gateway.core;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
-
 /**
  * Event-bus addresses of the senses. HTTP and WebSocket verticles reach the models only through
- * these, so a cluster can move a sense to another node without code changes.
+ * these, so a cluster can move a sense to another node without code changes (the types that cross
+ * the bus have wire forms: {@link WireCodec}).
  */
 public final class Bus {
     public static final String TRANSCRIBE = "perception.transcribe";
@@ -32,47 +29,5 @@ public final class Bus {
     }
 
     private Bus() {
-    }
-
-    /**
-     * Registers a codec that hands the object itself to local consumers: audio and frames are not
-     * copied on the way to a verticle in the same JVM. Such types are local-only; messages that must
-     * cross a cluster are sent as JSON or Buffer instead.
-     */
-    public static <T> void registerLocalCodec(Vertx vertx, Class<T> type) {
-        vertx.eventBus().registerDefaultCodec(type, new LocalCodec<>(type));
-    }
-
-    static final class LocalCodec<T> implements MessageCodec<T, T> {
-        private final Class<T> type;
-
-        LocalCodec(Class<T> type) {
-            this.type = type;
-        }
-
-        @Override
-        public void encodeToWire(Buffer buffer, T t) {
-            throw new UnsupportedOperationException(type.getName() + " is passed by reference and is local-only");
-        }
-
-        @Override
-        public T decodeFromWire(int pos, Buffer buffer) {
-            throw new UnsupportedOperationException(type.getName() + " is passed by reference and is local-only");
-        }
-
-        @Override
-        public T transform(T t) {
-            return t;
-        }
-
-        @Override
-        public String name() {
-            return "local:" + type.getName();
-        }
-
-        @Override
-        public byte systemCodecID() {
-            return -1;
-        }
     }
 }
