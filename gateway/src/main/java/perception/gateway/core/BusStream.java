@@ -152,13 +152,24 @@ public final class BusStream {
             return lost;
         }
 
-        public void end(JsonObject result) {
-            bus.send(streamTo, new JsonObject().put("done", result));
+        /** Ends the stream; the future completes once the listener has taken the end (or is known gone). */
+        public Future<Void> end(JsonObject result) {
+            return last(new JsonObject().put("done", result));
         }
 
-        public void fail(ApiError e) {
-            bus.send(streamTo, new JsonObject().put("error", new JsonObject().put("status", e.status()).put("type", e.type())
+        /** Ends the stream with an error; the future completes once the listener has taken it (or is known gone). */
+        public Future<Void> fail(ApiError e) {
+            return last(new JsonObject().put("error", new JsonObject().put("status", e.status()).put("type", e.type())
                     .put("code", e.code()).put("message", e.getMessage())));
+        }
+
+        /**
+         * The last message goes as a request (the listener answers before it handles it) so that a
+         * producer that is stopping can wait until its caller was told: Vert.x's close unregisters
+         * every consumer, and an end still on its way would be dropped.
+         */
+        private Future<Void> last(JsonObject body) {
+            return bus.request(streamTo, body, PROBE).<Void>mapEmpty().otherwiseEmpty();
         }
     }
 }

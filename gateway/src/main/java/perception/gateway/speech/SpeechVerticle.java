@@ -217,7 +217,8 @@ public final class SpeechVerticle extends VerticleBase {
         // a listener that went away (client gone, barge-in) stops the synthesiser at its next sentence
         BusStream.Emitter out = new BusStream.Emitter(vertx.eventBus(), req, () -> log.debug("synthesis cancelled: the listener went away"));
         var timer = context.inferenceTimer(ModelCatalog.bundled().forLoader(FREETTS).id());
-        Future<JsonObject> job = blocking(() -> {
+        // done once the caller was told how the synthesis ended: stop waits for that
+        Future<Void> told = blocking(() -> {
             long t0 = System.nanoTime();
             long bytes = synthesizer.synthesize(req.getString("input", ""), req.getInteger("sample_rate", 24000),
                     req.getDouble("speed", 1.0), pcm -> {
@@ -227,12 +228,13 @@ public final class SpeechVerticle extends VerticleBase {
                     });
             timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
             return new JsonObject().put("chunks", chunks.get()).put("bytes", bytes);
-        }).onComplete(r -> {
-            if (r.succeeded()) out.end(r.result());
-            else if (!(r.cause() instanceof CancelledException) || stopping) out.fail(BusErrors.of(stopping ? new BusErrors.StoppingException("speech") : r.cause(), "speech", SpeechVerticle::typed));
+        }).transform(r -> {
+            if (r.succeeded()) return out.end(r.result());
+            if (!(r.cause() instanceof CancelledException) || stopping) return out.fail(BusErrors.of(stopping ? new BusErrors.StoppingException("speech") : r.cause(), "speech", SpeechVerticle::typed));
+            return Future.succeededFuture();
         });
-        synthesizing.add(job);
-        job.onComplete(r -> synthesizing.remove(job));
+        synthesizing.add(told);
+        told.onComplete(r -> synthesizing.remove(told));
     }
 
     private void openStream(Message<JsonObject> msg) {
