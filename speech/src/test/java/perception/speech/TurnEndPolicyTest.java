@@ -18,16 +18,26 @@ class TurnEndPolicyTest {
     @Test
     void aHangingLastWordWaitsLongest() {
         for (String s : new String[] {"turn on the lights and", "i would like to know um", "tell me a story about",
-                "set a timer because", "what is the weather like in", "so"}) {
+                "set a timer because", "what is the weather like in", "so",
+                "i would like to know i'm"}) {
             assertEquals(800, policy.silenceMs(s), s);
         }
     }
 
     @Test
-    void anythingElseGetsTheMiddleWindow() {
+    void aShortPhraseGetsTheOrdinaryWindow() {
         assertEquals(500, policy.silenceMs("my brother told me"));
-        assertEquals(500, policy.silenceMs("yesterday i went to the market"));
+        assertEquals(500, policy.silenceMs("i think the meeting"));
         assertEquals(500, policy.silenceMs(""));
+    }
+
+    @Test
+    void aLongSentenceEndingOnAContentWordWaitsLessThanAShortPhrase() {
+        // misheard questions ("where is the nearest train station", "who wrote the book ...") and plain statements
+        assertEquals(400, policy.silenceMs("whereas the nearest brain station"));
+        assertEquals(400, policy.silenceMs("i wrote a book about the white whale"));
+        assertEquals(400, policy.silenceMs("yesterday i went to the market"));
+        assertEquals(800, policy.silenceMs("yesterday i went to the market and"), "a hanging word still waits longest");
     }
 
     @Test

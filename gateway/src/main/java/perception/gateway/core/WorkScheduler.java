@@ -170,13 +170,15 @@ public final class WorkScheduler {
         } catch (RuntimeException closed) {
             queued = Future.failedFuture(closed);
         }
-        // the pool's executor refused the job (it closes with the verticle that made it, as the gateway
-        // stops): answer the job and free its slot instead of leaving its caller waiting for ever
-        queued.onFailure(e -> {
-            if (ran.get()) return;
+        // the pool's executor refused the job (the gateway is stopping): answer the job and free its
+        // slot instead of leaving its caller waiting for ever. A refusal is known at once (a closed
+        // executor throws, a full one fails the future before returning), so no listener is needed —
+        // and none is wanted: a job that ends after Vert.x's event loops have stopped would fail
+        // delivering its result to one ("event executor terminated" on the worker thread).
+        if (queued.failed() && !ran.get()) {
             complete(job, null, new BusErrors.StoppingException(job.pool));
             finished(job, started);
-        });
+        }
     }
 
     /** Completes the job's future on its caller's context, or here when that context is gone. */
@@ -187,8 +189,12 @@ public final class WorkScheduler {
                 else job.promise.tryFail(failure);
             });
         } catch (RuntimeException loopGone) {
-            if (failure == null) job.promise.tryComplete(result);
-            else job.promise.tryFail(failure);
+            try {
+                if (failure == null) job.promise.tryComplete(result);
+                else job.promise.tryFail(failure);
+            } catch (RuntimeException nobodyLeft) {
+                // Vert.x has closed: the caller's listeners cannot run any more, and nobody waits for them
+            }
         }
     }
 

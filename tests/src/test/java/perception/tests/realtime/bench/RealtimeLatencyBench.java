@@ -28,7 +28,7 @@ public final class RealtimeLatencyBench {
     static final String[] QUESTIONS = {"What will the weather be like tomorrow?", "Please turn on the kitchen lights.",
             "How many apples are in the basket?", "Tell me something interesting.", "Where is the nearest train station?",
             "Can you set an alarm for seven?", "Who wrote the book about the white whale?", "Open the garage door."};
-    /** Sentences said with one pause: after a word that leaves them unfinished, or after a part that sounds finished. */
+    /** Sentences said with one pause: after a word that leaves them unfinished, after a short ordinary phrase, after a part that is itself a question or command, or after a long statement ending on a noun. */
     static final String[][] PAUSED = {
             {"Turn on the lights in the kitchen and", "the hallway too."},
             {"What is the weather like in", "Paris tomorrow?"},
@@ -49,7 +49,11 @@ public final class RealtimeLatencyBench {
             {"Turn off the radio", "in the living room."},
             {"Is it going to rain", "this afternoon?"},
             {"Open the window", "a little bit please."},
-            {"How far is it", "to the airport from here?"}};
+            {"How far is it", "to the airport from here?"},
+            {"I left my keys on the kitchen table", "next to the bread."},
+            {"We watched a film about a famous painter", "last night at home."},
+            {"My sister bought a new bicycle", "for the summer holidays."},
+            {"The children played in the big garden", "until the sun went down."}};
     static final int[] PAUSES_MS = {300, 350, 400, 450};
 
     public static void main(String[] args) throws Exception {
