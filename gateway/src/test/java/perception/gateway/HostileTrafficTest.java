@@ -138,6 +138,7 @@ class HostileTrafficTest {
     @Test
     void uploadCutOffBeforeItsFinalBoundaryIsEndedAndItsTempFileDeleted() throws Exception {
         Gateway g = start("body_timeout_s", "2");
+        ErrorLog errors = ErrorLog.start();
         Path uploads = Routes.UPLOADS;
         java.util.Set<Path> before = files(uploads);
         try (Socket s = new Socket("127.0.0.1", g.port())) {
@@ -165,8 +166,48 @@ class HostileTrafficTest {
             assertEquals(0, left, "temp files left in " + uploads);
             String metrics = get(g, "/metrics").body();
             assertTrue(metrics.contains("perception_http_active_requests 1.0"), "only the /metrics request itself is active: " + grep(metrics, "active"));
+            assertEquals(List.of(), errors.lines(), "a client that hangs up mid-upload is no error of the gateway's");
         } finally {
+            errors.stop();
             stop(g);
+        }
+    }
+
+    /** ERROR events logged while a test runs (any logger): hostile input must not fill the log with them. */
+    private record ErrorLog(ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender) {
+        static ErrorLog start() {
+            var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+            var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+            appender.setContext(root.getLoggerContext());
+            appender.start();
+            root.addAppender(appender);
+            return new ErrorLog(appender);
+        }
+
+        List<String> lines() {
+            synchronized (appender.list) {
+                return appender.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR)
+                        .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()
+                                + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();
+            }
+        }
+
+        void stop() {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(appender);
+            appender.stop();
+        }
+    }
+
+    /** This process's open file descriptors on files in {@code dir} (deleted ones included). */
+    private static long openFilesIn(Path dir) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.map(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString();
+                } catch (IOException gone) {
+                    return "";
+                }
+            }).filter(target -> target.startsWith(dir.toString())).count();
         }
     }
 
@@ -179,6 +220,7 @@ class HostileTrafficTest {
     @Test
     void aCompleteBodyWithoutTheFinalBoundaryGets400NotAHang() throws Exception {
         Gateway g = start();
+        ErrorLog errors = ErrorLog.start();
         Path uploads = Routes.UPLOADS;
         java.util.Set<Path> before = files(uploads);
         try {
@@ -198,7 +240,15 @@ class HostileTrafficTest {
                 if (!left.isEmpty()) Thread.sleep(100);
             } while (!left.isEmpty() && System.currentTimeMillis() < end);
             assertEquals(java.util.Set.of(), left, "the unfinished upload's temp file is deleted");
+            long handles;
+            do {
+                handles = openFilesIn(uploads);
+                if (handles > 0) Thread.sleep(100);
+            } while (handles > 0 && System.currentTimeMillis() < end + 5_000);
+            assertEquals(0, handles, "the unfinished upload's file handle is closed");
+            assertEquals(List.of(), errors.lines(), "a malformed upload is the client's error, not the gateway's: no ERROR in the log");
         } finally {
+            errors.stop();
             stop(g);
         }
     }

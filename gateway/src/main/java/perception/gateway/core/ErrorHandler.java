@@ -20,6 +20,11 @@ public final class ErrorHandler implements Handler<RoutingContext> {
             malformedMultipart(ctx);
             return;
         }
+        if (ctx.failure() instanceof io.vertx.core.http.HttpClosedException && ctx.response().closed()) {
+            // the client hung up (mid-upload, mid-answer): nobody is left to answer, and it is no failure of ours
+            log.info("{} {}: the client closed the connection", ctx.request().method(), ctx.request().path());
+            return;
+        }
         ApiError error = toApiError(ctx.failure(), ctx.statusCode());
         // one line per failure; the stack trace only at debug (a client can provoke these at will)
         if (error.status() == 503 && ctx.failure() instanceof ApiError) {

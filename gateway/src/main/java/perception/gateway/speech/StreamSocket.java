@@ -58,7 +58,9 @@ final class StreamSocket {
     private void enqueue(java.util.function.Supplier<Future<?>> step) {
         if (queue.pending() >= MAX_QUEUED) ws.pause();
         queue.enqueue(() -> done && session == null ? Future.succeededFuture() : step.get()).onComplete(r -> {
-            if (r.failed()) log.warn("streaming step failed", r.cause());
+            // a write to a client that has gone is not the gateway's failure: no warning (hostile clients hang up at will)
+            if (r.failed() && ws.isClosed()) log.debug("streaming step ended with the socket closed: {}", r.cause().toString());
+            else if (r.failed()) log.warn("streaming step failed", r.cause());
             if (queue.pending() <= MAX_QUEUED / 2) ws.resume();
         });
     }
