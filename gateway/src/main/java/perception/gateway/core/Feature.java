@@ -15,8 +15,9 @@ public interface Feature {
     String name();
 
     /**
-     * The verticle that loads its models and serves {@link #addresses()}, made fresh for each
-     * deployment; deployed only on nodes that serve this sense. Null when the feature has no model side.
+     * The verticle that loads its models and serves {@link #addresses()}, deployed only on nodes that
+     * serve this sense; its blocking work runs on the worker pool named after the sense (made at
+     * start-up for every sense). Null when the feature has no model side.
      */
     default VerticleBase verticle(GatewayContext context) {
         return null;
