@@ -17,31 +17,24 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.core.ClusterSettings;
+import perception.gateway.core.Feature;
+import perception.gateway.core.Features;
 import perception.gateway.core.GatewayConfig;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.ModelRegistry;
 import perception.gateway.core.Workers;
-import perception.gateway.llm.LlmVerticle;
-import perception.gateway.speech.SpeechVerticle;
-import perception.gateway.vision.VisionVerticle;
 import perception.gateway.wyoming.WyomingVerticle;
 
 /**
- * One running gateway: Vert.x with Prometheus metrics, the HTTP verticle, and one verticle per sense.
+ * One running gateway: Vert.x with Prometheus metrics, the HTTP verticle, and one verticle per sense
+ * (every {@link Feature} with a model side, as {@link Features} finds them).
  * Used by {@link Main} and by the tests alike ({@code Gateway.start(config.with("port","0"))}).
  */
 public final class Gateway {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
-
-    /** The sense verticles, in deployment order. Each loads its models in start(). */
-    static final List<Function<GatewayContext, VerticleBase>> SENSES = List.of(
-            SpeechVerticle::new, VisionVerticle::new, LlmVerticle::new);
-    /** The senses' names in the {@code senses} setting, in the order of {@link #SENSES}. */
-    static final List<String> SENSE_NAMES = List.of("speech", "vision", "llm");
 
     private final GatewayContext context;
     private final HttpServers http;
@@ -108,9 +101,10 @@ public final class Gateway {
         if (node != null) node.attach(Workers.of(context));
 
         List<Future<String>> senses = new ArrayList<>();
-        for (int i = 0; i < SENSES.size(); i++) {
-            if (!cluster.serves(SENSE_NAMES.get(i))) continue; // a gateway node, or a worker without this sense
-            senses.add(vertx.deployVerticle(SENSES.get(i).apply(context), new DeploymentOptions()));
+        for (Feature feature : Features.all()) { // each sense's verticle loads its models in start()
+            if (!cluster.serves(feature.name())) continue; // a gateway node, a worker without this sense, or no sense
+            VerticleBase verticle = feature.verticle(context);
+            if (verticle != null) senses.add(vertx.deployVerticle(verticle, new DeploymentOptions()));
         }
         Future<Void> loaded = Future.all(senses).<Void>mapEmpty()
                 .onSuccess(v -> log.info("models loaded: {}", models.toJson().encode()))

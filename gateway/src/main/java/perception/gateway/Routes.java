@@ -7,25 +7,21 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.core.ApiError;
 import perception.gateway.core.ErrorHandler;
+import perception.gateway.core.Feature;
+import perception.gateway.core.Features;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.JsonReply;
 import perception.gateway.core.ModelRegistry;
 import perception.gateway.core.RouteModule;
-import perception.gateway.llm.LlmRoutes;
-import perception.gateway.realtime.RealtimeRoutes;
-import perception.gateway.speech.SpeechRoutes;
-import perception.gateway.vision.VisionRoutes;
-import perception.gateway.web.WebRoutes;
 
 /**
- * Every route of the gateway, defined in this one place; the main and the tests mount the same
- * router. Sense-specific routes live next to their verticle and are mounted from here.
+ * Every route of the gateway, assembled in this one place; the main and the tests mount the same
+ * router. Each feature's routes live in its package ({@link Feature#routes()}) and are mounted from here.
  */
 public final class Routes {
     /** Upload temp files; one folder per process, so that gateways of other processes never share (or count) them. */
@@ -33,10 +29,6 @@ public final class Routes {
             String.valueOf(ProcessHandle.current().pid()));
 
     private static final Logger log = LoggerFactory.getLogger(Routes.class);
-
-    /** Every feature's routes, in mounting order (the web page last: its static handler takes the rest of GET). */
-    static final List<RouteModule> FEATURES = List.of(
-            SpeechRoutes::mount, VisionRoutes::mount, LlmRoutes::mount, RealtimeRoutes::mount, WebRoutes::mount);
 
     private Routes() {
     }
@@ -81,7 +73,11 @@ public final class Routes {
         router.get("/metrics").handler(PrometheusScrapingHandler.create(meters));
         router.get("/v1/models").handler(ctx -> models(ctx, context.models()));
 
-        for (RouteModule feature : FEATURES) feature.mount(router, context);
+        // every feature's routes, in its order (the web page last: its static handler takes the rest of GET)
+        for (Feature feature : Features.all()) {
+            RouteModule routes = feature.routes();
+            if (routes != null) routes.mount(router, context);
+        }
 
         router.route().last().handler(ctx -> ErrorHandler.send(ctx,
                 ApiError.notFound("No route for " + ctx.request().method() + " " + ctx.request().path() + ". See README.md for the API list.")));

@@ -8,8 +8,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The caller's side of a session a sense keeps on the event bus ({@link SessionRegistry}): a
- * streaming recognition ({@link Bus#TRANSCRIBE_STREAM_OPEN}) or a turn detector
- * ({@link Bus#TURNS_OPEN}). Opened lazily with a JSON request that replies {address}, then fed
+ * streaming recognition ({@code SpeechFeature.TRANSCRIBE_STREAM_OPEN}) or a turn detector
+ * ({@code SpeechFeature.TURNS_OPEN}). Opened lazily with a JSON request that replies {address}, then fed
  * PCM16LE Buffers and JSON commands at that address, and freed with {close:1}. {@link #close} is
  * safe at any time, also while the open request is still under way. The open request goes through
  * {@link Workers} (on a cluster: this node or a worker serving the sense; retried once on another

@@ -14,7 +14,6 @@ import java.util.stream.Collectors;
 public record ClusterSettings(boolean enabled, String role, Set<String> senses, String host, int port, int busPort,
         String publicHost, List<String> members) {
     public static final List<String> ROLES = List.of("all", "gateway", "worker");
-    public static final List<String> SENSES = List.of("speech", "vision", "llm");
 
     /** Reads and checks the settings; a mistake is a {@link GatewayConfig.ConfigException} saying what to set. */
     public static ClusterSettings of(GatewayConfig config) {
@@ -31,11 +30,15 @@ public record ClusterSettings(boolean enabled, String role, Set<String> senses, 
             throw new GatewayConfig.ConfigException("role " + role + " needs a cluster: add --cluster true (GATEWAY_CLUSTER=true) and the"
                     + " members to join (--cluster-members host:5701,...), or leave role at all");
         }
-        Set<String> senses = Arrays.stream(value(config, "senses", "speech,vision,llm").split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT))
+        // "all" rather than a list of names, so that a new sense is served by default with no setting to edit
+        List<String> known = Features.senses();
+        String named = value(config, "senses", "all").trim().toLowerCase(Locale.ROOT);
+        Set<String> senses = named.equals("all") ? new LinkedHashSet<>(known) : Arrays.stream(named.split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
         for (String s : senses) {
-            if (!SENSES.contains(s)) {
-                throw new GatewayConfig.ConfigException("unknown sense '" + s + "' in senses; choose from " + SENSES + " (GATEWAY_SENSES or --senses)");
+            if (!known.contains(s)) {
+                throw new GatewayConfig.ConfigException("unknown sense '" + s + "' in senses; choose from " + known
+                        + ", or all (GATEWAY_SENSES or --senses)");
             }
         }
         String host = value(config, "cluster_host", "127.0.0.1");

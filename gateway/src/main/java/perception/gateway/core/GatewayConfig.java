@@ -96,7 +96,7 @@ public final class GatewayConfig {
             // ---- cluster (issue #14); read and checked by ClusterSettings ----
             new Setting("cluster", "false", "join a Vert.x cluster (Hazelcast, TCP/IP members, no multicast); false = one node"),
             new Setting("role", "all", "all | gateway | worker: gateway nodes serve HTTP/WebSocket, worker nodes load models and serve the senses"),
-            new Setting("senses", "speech,vision,llm", "the senses a worker (or all) node serves (comma list of speech, vision, llm)"),
+            new Setting("senses", "all", "the senses a worker (or all) node serves: all, or a comma list of their names, e.g. speech,vision"),
             new Setting("cluster_host", "127.0.0.1", "interface Hazelcast and the clustered event bus bind to"),
             new Setting("cluster_port", "5701", "Hazelcast member port (the next free one is taken if busy)"),
             new Setting("cluster_bus_port", "0", "event-bus TCP port between nodes (0 = any free port)"),

@@ -29,7 +29,9 @@ public final class GatewayContext {
         this.meters = meters;
         // Made here, outside any verticle: a worker executor made from a verticle's context is closed when
         // that verticle undeploys, and a job queued for it then could never start while the gateway stops.
-        for (String name : List.of("speech", "vision", "llm", "wyoming", "model-loading")) pool(name);
+        // Each sense's pool has the sense's name, so a new sense gets its pool with no line here.
+        for (String name : Features.senses()) pool(name);
+        for (String name : List.of("wyoming", "model-loading")) pool(name);
         this.scheduler = new WorkScheduler(vertx, this::pool, config.inferenceThreads(), config.bestEffortThreads(),
                 "priority".equals(config.scheduler()), config.bestEffortMaxWaitMillis(), meters);
     }

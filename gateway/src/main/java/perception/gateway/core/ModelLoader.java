@@ -26,6 +26,9 @@ public final class ModelLoader {
     public static <T> Future<T> load(GatewayContext context, String id, String task, Path path, Callable<T> loader) {
         ModelRegistry models = context.models();
         models.expect(id, task);
+        // Straight on its own pool, not through SenseWork/GatewayContext.run: those hand jobs to the
+        // WorkScheduler, where a load of many seconds would count as a voice-class job (video frames would
+        // yield to it, the pool gauges would show it); on its own pool a slow load never holds an inference thread.
         return context.pool("model-loading").executeBlocking(() -> {
             if (path != null && !Files.exists(path)) {
                 throw new ApiError(503, "service_unavailable", "model_missing",

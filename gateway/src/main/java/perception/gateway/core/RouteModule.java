@@ -3,8 +3,8 @@ package perception.gateway.core;
 import io.vertx.ext.web.Router;
 
 /**
- * A feature's HTTP and WebSocket routes. Each feature (speech, vision, llm, realtime, web) mounts
- * its own; only the assembly (the gateway's Routes) knows the list.
+ * A feature's HTTP and WebSocket routes, which its {@link Feature#routes()} returns; the gateway's
+ * Routes mounts every feature's, in {@link Feature#order()}.
  */
 @FunctionalInterface
 public interface RouteModule {

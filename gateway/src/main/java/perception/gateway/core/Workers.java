@@ -40,15 +40,13 @@ public final class Workers {
     public static final String ANNOUNCE = "perception.workers";
     static final long ANNOUNCE_MS = 2_000;
     static final long EXPIRE_MS = 7_000;
-    /** Which sense serves each request address. */
-    private static final Map<String, String> SENSE_OF = Map.of(Bus.TRANSCRIBE, "speech", Bus.SYNTHESIZE, "speech",
-            Bus.TRANSCRIBE_STREAM_OPEN, "speech", Bus.TURNS_OPEN, "speech", Bus.ANALYZE, "vision", Bus.GENERATE, "llm");
     private static final Map<GatewayContext, Workers> BY_GATEWAY = Collections.synchronizedMap(new WeakHashMap<>());
     private static final Map<io.vertx.core.Vertx, Workers> BY_VERTX = Collections.synchronizedMap(new WeakHashMap<>());
 
-    /** The sense that serves a request address ("speech", "vision", "llm"), or the address itself. */
+    /** The sense that serves a request address ("speech", "vision", "llm": each {@link Feature} lists its own), or the address itself. */
     static String senseOf(String address) {
-        return SENSE_OF.getOrDefault(address, address);
+        String sense = Features.senseOf(address);
+        return sense == null ? address : sense;
     }
 
     /** A node that serves senses, as last announced. */
@@ -129,7 +127,7 @@ public final class Workers {
      * gateway can pick this node). Call from the verticle's start so undeploying unregisters both.
      */
     public <T> MessageConsumer<T> serve(String address, Handler<Message<T>> handler) {
-        String sense = SENSE_OF.get(address);
+        String sense = Features.senseOf(address);
         if (sense != null && localSenses.add(sense)) announce();
         if (clustered()) context.vertx().eventBus().<T>consumer(address + "@" + nodeId, handler);
         return context.vertx().eventBus().consumer(address, handler);
@@ -146,7 +144,7 @@ public final class Workers {
     }
 
     private <T> Future<Message<T>> attempt(String address, Object body, DeliveryOptions options, int tries, List<String> tried) {
-        String sense = SENSE_OF.get(address);
+        String sense = Features.senseOf(address);
         String node = sense == null ? null : pick(sense, tried);
         if (node == null) {
             if (!tried.isEmpty()) return Future.failedFuture(lost(sense, tried, false));

@@ -19,7 +19,7 @@ import perception.llm.ToolChoice;
 import perception.llm.ToolSpec;
 
 /**
- * The JSON messages of {@code Bus.GENERATE}, a {@link BusStream} call: a request (see
+ * The JSON messages of {@code LlmFeature.GENERATE}, a {@link BusStream} call: a request (see
  * {@link ChatCompletionRequest}); pieces {@code {text}} and {@code {tool_call}}; then {@code {done}}
  * or {@code {error}}. Plain JSON, so a cluster
  * can carry them. Tools travel as {@code tools:[{name, description, parameters}]} and

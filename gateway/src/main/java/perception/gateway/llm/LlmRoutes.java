@@ -7,7 +7,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import perception.gateway.core.ApiError;
-import perception.gateway.core.Bus;
 import perception.gateway.core.BusStream;
 import perception.gateway.core.ErrorHandler;
 import perception.gateway.core.GatewayContext;
@@ -18,7 +17,7 @@ import perception.gateway.core.JsonReply;
  * {@code data: [DONE]}), tools included: the model's calls come back as {@code message.tool_calls}
  * or streamed {@code delta.tool_calls}, with {@code finish_reason: "tool_calls"}, for the client to
  * run. It reaches the LLM verticle only through the event bus, as a {@link BusStream} call to
- * {@link Bus#GENERATE}; a client that disconnects cancels the generation.
+ * {@link LlmFeature#GENERATE}; a client that disconnects cancels the generation.
  */
 public final class LlmRoutes {
     private LlmRoutes() {
@@ -47,7 +46,7 @@ public final class LlmRoutes {
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         Exchange ex = new Exchange(ctx, req, id, created);
-        BusStream call = BusStream.call(context.vertx(), Bus.GENERATE, id, req.bus, Bus.GENERATE_CANCEL, p -> ex.on((JsonObject) p));
+        BusStream call = BusStream.call(context.vertx(), LlmFeature.GENERATE, id, req.bus, LlmFeature.GENERATE_CANCEL, p -> ex.on((JsonObject) p));
         ex.call = call;
         ctx.response().closeHandler(v -> ex.finish()); // a client that left cancels the generation
         call.accepted().onSuccess(accepted -> ex.model = accepted.getString("model"));

@@ -14,7 +14,6 @@ import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.core.ApiError;
-import perception.gateway.core.Bus;
 import perception.gateway.core.BusErrors;
 import perception.gateway.core.BusStream;
 import perception.gateway.core.GatewayConfig;
@@ -42,12 +41,12 @@ import perception.llm.tools.ToolLoop;
  * The brain: picks the chat backend from the configuration (remote OpenAI-compatible server, or
  * the embedded ONNX model when it has been fetched), puts the built-in assistant in front of it
  * ({@link AssistantModel}, routed by {@code assistant_routing}; alone when there is no LLM) and
- * serves it on {@link Bus#GENERATE}. A request naming {@code model: "assistant"} always gets the
+ * serves it on {@link LlmFeature#GENERATE}. A request naming {@code model: "assistant"} always gets the
  * built-in assistant. A request may carry {@code observation} (the linked camera's latest frame)
  * and {@code spoken} (the answer will be synthesised). A request is acknowledged at once; the
  * generation runs on the "llm" worker pool and streams
  * {@code {text}} pieces, then {@code {done}} or {@code {error}}, to the request's
- * {@code stream_to} address. {@link Bus#GENERATE_CANCEL} with the request id (also when it arrives first) stops it between two tokens.
+ * {@code stream_to} address. {@link LlmFeature#GENERATE_CANCEL} with the request id (also when it arrives first) stops it between two tokens.
  */
 public final class LlmVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(LlmVerticle.class);
@@ -123,8 +122,8 @@ public final class LlmVerticle extends VerticleBase {
             return m;
         }).onSuccess(m -> {
             model = m;
-            generate = Workers.of(context).serve(Bus.GENERATE, this::generate);
-            cancel = vertx.eventBus().consumer(Bus.GENERATE_CANCEL, msg -> {
+            generate = Workers.of(context).serve(LlmFeature.GENERATE, this::generate);
+            cancel = vertx.eventBus().consumer(LlmFeature.GENERATE_CANCEL, msg -> {
                 Cancellation c = running.get(msg.body());
                 if (c != null) c.cancel();
                 else cancelledEarly.put(msg.body(), true);

@@ -6,16 +6,16 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import perception.gateway.core.Bus;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.vision.AnalyzeImage;
 import perception.gateway.vision.ImageResult;
+import perception.gateway.vision.VisionFeature;
 import perception.llm.ContentPart;
 import perception.llm.fusion.ImageDescriber;
 import perception.llm.skills.Observation;
 
 /**
- * Adapts the vision sense to the llm module's {@link ImageDescriber}: asks {@link Bus#ANALYZE} for
+ * Adapts the vision sense to the llm module's {@link ImageDescriber}: asks {@link VisionFeature#ANALYZE} for
  * the analysis description of an image. Called from the llm worker pool, so it may block. One per
  * generate request: it keeps each image's analysis, so the prompt's description and the skills'
  * {@link #observe observation} of the same picture cost one analysis.
@@ -41,7 +41,7 @@ final class VisionDescriber implements ImageDescriber {
     private ImageResult analyze(byte[] image) throws java.util.concurrent.ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
         ImageResult known = analysed.get(image);
         if (known != null) return known;
-        ImageResult r = perception.gateway.core.Workers.<ImageResult>request(context.vertx(), Bus.ANALYZE,
+        ImageResult r = perception.gateway.core.Workers.<ImageResult>request(context.vertx(), VisionFeature.ANALYZE,
                         new AnalyzeImage(image, context.config().analyzers(), null, true), new DeliveryOptions().setSendTimeout(60_000)
                                 .addHeader(perception.gateway.core.WorkClass.HEADER, "interactive"), true) // someone waits for this answer
                 .toCompletionStage().toCompletableFuture().get(65, TimeUnit.SECONDS).body();

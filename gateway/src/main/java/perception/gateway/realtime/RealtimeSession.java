@@ -9,11 +9,11 @@ import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import perception.gateway.core.Bus;
 import perception.gateway.core.BusSession;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.SerialQueue;
 import perception.gateway.core.SocketGuard;
+import perception.gateway.speech.SpeechFeature;
 import perception.speech.Pcm16;
 import perception.speech.Resampler;
 
@@ -232,7 +232,7 @@ final class RealtimeSession {
     private Future<JsonObject> turnRequest(Object body) {
         if (turns == null) {
             int[] windows = config.silenceWindows();
-            turns = new BusSession(context.vertx(), Bus.TURNS_OPEN, new JsonObject()
+            turns = new BusSession(context.vertx(), SpeechFeature.TURNS_OPEN, new JsonObject()
                     .put("vad", config.serverVad).put("threshold", config.threshold).put("prefix_padding_ms", config.prefixPaddingMs)
                     .put("complete_silence_ms", windows[0]).put("other_silence_ms", windows[1]).put("silence_duration_ms", windows[2]));
         }

@@ -10,6 +10,8 @@ import java.util.Deque;
 import java.util.List;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.SerialQueue;
+import perception.gateway.llm.GenerationCall;
+import perception.gateway.speech.SynthesisCall;
 import perception.speech.SentenceSplitter;
 
 /**
@@ -37,7 +39,7 @@ final class Response {
     private TurnTimes times;
     private final String id = RealtimeEvents.id("resp");
     private final String itemId = RealtimeEvents.id("item");
-    private final Brain brain;
+    private final GenerationCall generation;
     private final SentenceSplitter splitter = new SentenceSplitter(FIRST_CLAUSE_WORDS);
     private final List<String> sentences = new ArrayList<>();
     private final StringBuilder text = new StringBuilder();
@@ -46,7 +48,7 @@ final class Response {
 
     /** Sentences are spoken one after another, in order. */
     private final SerialQueue tts = new SerialQueue();
-    private Speaker speaker;
+    private SynthesisCall synthesis;
     private boolean llmFinished;
     private boolean done;
     private int lastSentSentence = -1;
@@ -74,7 +76,7 @@ final class Response {
         this.held = times == null;
         this.speculative = held;
         if (!held) released.complete();
-        this.brain = new Brain(context.vertx());
+        this.generation = new GenerationCall(context.vertx());
         this.calls = new FunctionCalls(this::emit, id, 1);
     }
 
@@ -92,7 +94,7 @@ final class Response {
         request.put("spoken", audio); // the built-in assistant says numbers in words when they will be heard
         JsonObject seen = VideoLink.observation(context, config.videoSession);
         if (seen != null) request.put("observation", seen);
-        brain.generate(request, this::onText, piece -> {
+        generation.generate(request, this::onText, piece -> {
             if (!done) calls.onPiece(piece);
         }).onComplete(r -> {
             if (done) return;
@@ -124,9 +126,9 @@ final class Response {
         // held, only the first piece is synthesised ahead: the rest waits for the turn to be over
         tts.enqueue(() -> (index == 0 ? Future.<Void>succeededFuture() : released.future()).transform(x -> {
             if (done) return Future.<Void>succeededFuture();
-            speaker = new Speaker(context.vertx());
+            synthesis = new SynthesisCall(context.vertx());
             int bytesPer100ms = config.outputRate * 2 / 10;
-            return speaker.speak(sentence, config.outputRate, config.speed, pcm -> {
+            return synthesis.synthesize(sentence, config.outputRate, config.speed, pcm -> {
                 for (int i = 0; i < pcm.length; i += bytesPer100ms) {
                     pending.add(new Chunk(java.util.Arrays.copyOfRange(pcm, i, Math.min(pcm.length, i + bytesPer100ms)), index));
                 }
@@ -190,8 +192,8 @@ final class Response {
     void drop() {
         if (done) return;
         done = true;
-        brain.cancel();
-        if (speaker != null) speaker.cancel();
+        generation.cancel();
+        if (synthesis != null) synthesis.cancel();
         pending.clear();
         heldEvents.clear();
         if (pumpTimer >= 0) context.vertx().cancelTimer(pumpTimer);
@@ -216,8 +218,8 @@ final class Response {
 
     void cancel(String reason) {
         if (done) return;
-        brain.cancel();
-        if (speaker != null) speaker.cancel();
+        generation.cancel();
+        if (synthesis != null) synthesis.cancel();
         pending.clear();
         if (pumpTimer >= 0) context.vertx().cancelTimer(pumpTimer);
         finish("cancelled", new JsonObject().put("type", "cancelled").put("reason", reason));
@@ -227,12 +229,12 @@ final class Response {
         if (done) return;
         if (held) { // told at release, if the turn is over by then
             heldFailure = cause;
-            brain.cancel();
-            if (speaker != null) speaker.cancel();
+            generation.cancel();
+            if (synthesis != null) synthesis.cancel();
             return;
         }
-        brain.cancel();
-        if (speaker != null) speaker.cancel();
+        generation.cancel();
+        if (synthesis != null) synthesis.cancel();
         pending.clear();
         String message = String.valueOf(cause.getMessage());
         emit(RealtimeEvents.error("response_failed", message, null));

@@ -32,7 +32,7 @@ final class SpeechJson {
         return a;
     }
 
-    /** {duration, utterances: [{text, result: [...]}]}: what {@code Bus.TRANSCRIBE} replies. */
+    /** {duration, utterances: [{text, result: [...]}]}: what {@code SpeechFeature.TRANSCRIBE} replies. */
     static JsonObject transcript(List<Utterance> utterances, double duration, boolean words) {
         JsonArray us = new JsonArray();
         for (Utterance u : utterances) {

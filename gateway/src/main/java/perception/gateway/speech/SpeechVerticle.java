@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.core.ApiError;
-import perception.gateway.core.Bus;
 import perception.gateway.core.BusErrors;
 import perception.gateway.core.BusStream;
 import perception.gateway.core.SenseWork;
@@ -38,10 +37,10 @@ import perception.speech.VoskTranscriber;
  * The ears and the voice: loads Vosk, FreeTTS and Silero VAD and serves them on the event bus.
  * Everything crossing the bus is JSON or Buffer, so the routes could live on another node.
  * <ul>
- * <li>{@link Bus#TRANSCRIBE}: body = the audio file (Buffer), header {@code words}; reply = {@link SpeechJson#transcript}.
- * <li>{@link Bus#SYNTHESIZE}: a {@link BusStream} call with {input, speed, sample_rate}: each sentence's PCM16LE
+ * <li>{@link SpeechFeature#TRANSCRIBE}: body = the audio file (Buffer), header {@code words}; reply = {@link SpeechJson#transcript}.
+ * <li>{@link SpeechFeature#SYNTHESIZE}: a {@link BusStream} call with {input, speed, sample_rate}: each sentence's PCM16LE
  *     is a Buffer piece; done = {chunks, bytes}.
- * <li>{@link Bus#TRANSCRIBE_STREAM_OPEN}: body = {sample_rate, words}; reply = {address} of a new streaming session
+ * <li>{@link SpeechFeature#TRANSCRIBE_STREAM_OPEN}: body = {sample_rate, words}; reply = {address} of a new streaming session
  *     ({@link SessionRegistry}), which takes Buffers of PCM16LE (reply: vosk partial/final JSON) and {eof:1}
  *     (reply: final, session closed) or {close:1}.
  * </ul>
@@ -104,14 +103,14 @@ public final class SpeechVerticle extends VerticleBase {
                 ModelLoader.load(context, silero, silero.file(dir, "model"), () -> SileroVad.load(silero.file(dir, "model"))).onSuccess(v -> vad = v))
                 .onSuccess(v -> {
                     var bus = Workers.of(context); // serves on this node and, clustered, as ADDRESS@NODE
-                    sessions = new SessionRegistry<>(vertx, Bus.TRANSCRIBE_STREAM_SESSION, SESSION_IDLE_MS, this::onStreamMessage,
+                    sessions = new SessionRegistry<>(vertx, SpeechFeature.TRANSCRIBE_STREAM_SESSION, SESSION_IDLE_MS, this::onStreamMessage,
                             s -> blocking(() -> {
                                 s.close();
                                 return null;
                             }));
-                    consumers.add(bus.<Buffer>serve(Bus.TRANSCRIBE, this::transcribe));
-                    consumers.add(bus.<JsonObject>serve(Bus.SYNTHESIZE, this::synthesize));
-                    consumers.add(bus.<JsonObject>serve(Bus.TRANSCRIBE_STREAM_OPEN, this::openStream));
+                    consumers.add(bus.<Buffer>serve(SpeechFeature.TRANSCRIBE, this::transcribe));
+                    consumers.add(bus.<JsonObject>serve(SpeechFeature.SYNTHESIZE, this::synthesize));
+                    consumers.add(bus.<JsonObject>serve(SpeechFeature.TRANSCRIBE_STREAM_OPEN, this::openStream));
                     turns = new TurnService(context, vertx, transcriber, vad, this::blocking);
                     consumers.add(turns.register());
                     SessionRegistry<TranscriptionSession> open = sessions;

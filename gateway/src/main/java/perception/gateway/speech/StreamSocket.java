@@ -7,7 +7,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import perception.gateway.core.Bus;
 import perception.gateway.core.BusSession;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.SerialQueue;
@@ -132,7 +131,7 @@ final class StreamSocket {
 
     private BusSession session() {
         if (session == null) {
-            session = new BusSession(context.vertx(), Bus.TRANSCRIBE_STREAM_OPEN, new JsonObject().put("sample_rate", sampleRate).put("words", words));
+            session = new BusSession(context.vertx(), SpeechFeature.TRANSCRIBE_STREAM_OPEN, new JsonObject().put("sample_rate", sampleRate).put("words", words));
         }
         return session;
     }

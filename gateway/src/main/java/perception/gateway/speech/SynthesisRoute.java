@@ -9,7 +9,6 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.UUID;
 import perception.gateway.core.ApiError;
-import perception.gateway.core.Bus;
 import perception.gateway.core.BusStream;
 import perception.gateway.core.ErrorHandler;
 import perception.gateway.core.GatewayContext;
@@ -51,7 +50,7 @@ final class SynthesisRoute {
 
         HttpServerResponse response = ctx.response();
         JsonObject request = new JsonObject().put("input", text).put("speed", speed).put("sample_rate", RATE);
-        BusStream call = BusStream.call(context.vertx(), Bus.SYNTHESIZE, UUID.randomUUID().toString(), request, null, piece -> {
+        BusStream call = BusStream.call(context.vertx(), SpeechFeature.SYNTHESIZE, UUID.randomUUID().toString(), request, null, piece -> {
             if (response.closed() || response.ended()) return;
             if (!response.headWritten()) {
                 response.setChunked(true).putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm");

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.zip.Deflater;
 
 /**
- * Renders a transcript (the {@code Bus.TRANSCRIBE} reply) in OpenAI's response formats: json,
+ * Renders a transcript (the {@code SpeechFeature.TRANSCRIBE} reply) in OpenAI's response formats: json,
  * text, verbose_json (segments = Vosk utterances, optional words), srt and vtt.
  */
 final class TranscriptionFormats {

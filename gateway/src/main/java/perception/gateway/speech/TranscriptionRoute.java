@@ -7,7 +7,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
 import perception.gateway.core.ApiError;
-import perception.gateway.core.Bus;
 import perception.gateway.core.GatewayContext;
 
 /** POST /v1/audio/transcriptions, as OpenAI's: multipart with file, model, language, response_format, timestamp_granularities[]. */
@@ -52,7 +51,7 @@ final class TranscriptionRoute {
         if (file.size() == 0) throw ApiError.badParam("file", "the audio file is empty (0 bytes)");
 
         context.vertx().fileSystem().readFile(file.uploadedFileName())
-                .compose(bytes -> perception.gateway.core.Workers.<JsonObject>request(context.vertx(), Bus.TRANSCRIBE, bytes,
+                .compose(bytes -> perception.gateway.core.Workers.<JsonObject>request(context.vertx(), SpeechFeature.TRANSCRIBE, bytes,
                         new DeliveryOptions().setSendTimeout(10 * 60_000), true))
                 .onSuccess(reply -> {
                     var r = TranscriptionFormats.render(reply.body(), format, segments, words);

@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.Callable;
 import perception.gateway.core.ApiError;
-import perception.gateway.core.Bus;
 import perception.gateway.core.BusErrors;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.SessionRegistry;
@@ -22,7 +21,7 @@ import perception.speech.TurnDetector;
 import perception.speech.TurnEndPolicy;
 
 /**
- * Conversation turns on the bus, for the realtime voice protocol: {@link Bus#TURNS_OPEN} with
+ * Conversation turns on the bus, for the realtime voice protocol: {@link SpeechFeature#TURNS_OPEN} with
  * {vad, threshold, prefix_padding_ms, silence_duration_ms, and optionally complete_silence_ms and
  * other_silence_ms (the windows after a complete / an ordinary turn; silence_duration_ms is the one
  * after an unfinished one, and the default of both)} replies {address} of a session that takes
@@ -56,11 +55,11 @@ final class TurnService {
     }
 
     MessageConsumer<JsonObject> register() {
-        sessions = new SessionRegistry<>(vertx, Bus.TURNS_SESSION, IDLE_MS, this::handle, d -> pool.run(() -> {
+        sessions = new SessionRegistry<>(vertx, SpeechFeature.TURNS_SESSION, IDLE_MS, this::handle, d -> pool.run(() -> {
             d.close();
             return null;
         }));
-        return Workers.of(context).serve(Bus.TURNS_OPEN, this::open);
+        return Workers.of(context).serve(SpeechFeature.TURNS_OPEN, this::open);
     }
 
     Future<Void> closeAll() {

@@ -13,7 +13,6 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.core.ApiError;
-import perception.gateway.core.Bus;
 import perception.gateway.core.GatewayConfig;
 import perception.gateway.core.SocketGuard;
 import perception.vision.SceneChangeDetector;
@@ -158,7 +157,7 @@ final class VideoSocket {
         inFlight = true;
         lastStartNanos = System.nanoTime();
         AnalyzeImage job = new AnalyzeImage(frame.bytes(), Set.copyOf(analyzers), changes, false);
-        perception.gateway.core.Workers.<ImageResult>request(vertx, Bus.ANALYZE, job, new DeliveryOptions().setSendTimeout(60_000), true).onComplete(r -> {
+        perception.gateway.core.Workers.<ImageResult>request(vertx, VisionFeature.ANALYZE, job, new DeliveryOptions().setSendTimeout(60_000), true).onComplete(r -> {
             inFlight = false;
             if (closed) return;
             if (r.succeeded()) {

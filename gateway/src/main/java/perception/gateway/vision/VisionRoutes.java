@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import perception.gateway.core.ApiError;
-import perception.gateway.core.Bus;
 import perception.gateway.core.ErrorHandler;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.JsonReply;
@@ -62,7 +61,7 @@ public final class VisionRoutes {
         if (detail != null && !Set.of("low", "high", "auto").contains(detail)) {
             throw ApiError.badParam("detail", "detail is low, high or auto");
         }
-        imageBytes(ctx, context).compose(bytes -> perception.gateway.core.Workers.<ImageResult>request(context.vertx(), Bus.ANALYZE,
+        imageBytes(ctx, context).compose(bytes -> perception.gateway.core.Workers.<ImageResult>request(context.vertx(), VisionFeature.ANALYZE,
                         new AnalyzeImage(bytes, analyzers, null, true), new DeliveryOptions().setSendTimeout(120_000), true))
                 .onSuccess(reply -> {
                     ImageResult r = reply.body();
@@ -109,7 +108,7 @@ public final class VisionRoutes {
         if (!(fps > 0 && fps <= 10)) throw ApiError.badParam("fps", "fps must be above 0 and at most 10");
         String requested = param(ctx, "analyzers");
         Set<String> analyzers = analyzers(requested == null ? "objects" : requested, loaded);
-        perception.gateway.core.Workers.<VideoTimeline>request(context.vertx(), Bus.ANALYZE, new AnalyzeVideo(upload.uploadedFileName(), fps, analyzers),
+        perception.gateway.core.Workers.<VideoTimeline>request(context.vertx(), VisionFeature.ANALYZE, new AnalyzeVideo(upload.uploadedFileName(), fps, analyzers),
                         new DeliveryOptions().setSendTimeout(600_000), true)
                 .onSuccess(reply -> JsonReply.send(ctx, 200, AnalysisJson.timeline(reply.body())))
                 .onFailure(e -> ctx.fail(VisionErrors.toApiError(e)));

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import perception.gateway.core.Bus;
 import perception.gateway.core.SenseWork;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.ModelCatalog;
@@ -27,7 +26,7 @@ import perception.vision.VideoSampler;
 import perception.vision.Vision;
 
 /**
- * The eyes: loads the enabled analyzers' models and serves {@link Bus#ANALYZE}: {@link AnalyzeImage}
+ * The eyes: loads the enabled analyzers' models and serves {@link VisionFeature#ANALYZE}: {@link AnalyzeImage}
  * and {@link AnalyzeVideo} requests, decoded and analysed on the "vision" worker pool (unordered,
  * so requests run in parallel on the shared ONNX sessions).
  */
@@ -61,7 +60,7 @@ public final class VisionVerticle extends VerticleBase {
         Future<TextReader> text = load(analyzers, Analyzer.TEXT, catalog, dir, () -> Vision.loadText(files, threads));
         return Future.all(objects, faces, text).onSuccess(all -> {
             vision = new Vision(objects.result(), faces.result(), text.result());
-            consumer = perception.gateway.core.Workers.of(context).serve(Bus.ANALYZE, this::handle);
+            consumer = perception.gateway.core.Workers.of(context).serve(VisionFeature.ANALYZE, this::handle);
             log.info("vision ready: analyzers {}", vision.available());
         });
     }

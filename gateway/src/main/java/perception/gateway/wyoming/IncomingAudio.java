@@ -6,9 +6,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 import perception.gateway.core.ApiError;
-import perception.gateway.core.Bus;
 import perception.gateway.core.BusSession;
 import perception.gateway.core.GatewayContext;
+import perception.gateway.speech.SpeechFeature;
 import perception.gateway.speech.SpeechVerticle;
 
 /**
@@ -43,12 +43,12 @@ final class IncomingAudio {
     }
 
     static IncomingAudio transcription(GatewayContext context, Function<WyomingEvent, Future<Void>> out) {
-        return new IncomingAudio(context, true, new BusSession(context.vertx(), Bus.TRANSCRIBE_STREAM_OPEN,
+        return new IncomingAudio(context, true, new BusSession(context.vertx(), SpeechFeature.TRANSCRIBE_STREAM_OPEN,
                 new JsonObject().put("sample_rate", AudioConverter.RATE).put("words", false)), out);
     }
 
     static IncomingAudio voiceActivity(GatewayContext context, Function<WyomingEvent, Future<Void>> out) {
-        return new IncomingAudio(context, false, new BusSession(context.vertx(), Bus.TURNS_OPEN, new JsonObject().put("vad", true)
+        return new IncomingAudio(context, false, new BusSession(context.vertx(), SpeechFeature.TURNS_OPEN, new JsonObject().put("vad", true)
                 .put("threshold", 0.5).put("prefix_padding_ms", 300).put("silence_duration_ms", 500)), out);
     }
 

@@ -10,12 +10,12 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import perception.gateway.core.ApiError;
-import perception.gateway.realtime.Speaker;
+import perception.gateway.speech.SynthesisCall;
 import perception.gateway.speech.SpeechVerticle;
 import perception.speech.SentenceSplitter;
 
 /**
- * Text to speech for one client, through the speech verticle ({@link Speaker}): {@code synthesize}
+ * Text to speech for one client, through the speech verticle ({@link SynthesisCall}): {@code synthesize}
  * answers audio-start, audio-chunks of {@link #SAMPLES_PER_CHUNK} samples (as wyoming-piper sends
  * them) and audio-stop, at the voice's own rate. The streaming form — synthesize-start,
  * synthesize-chunk..., synthesize-stop — speaks each sentence as soon as it is complete (one
@@ -34,7 +34,7 @@ final class OutgoingSpeech {
     private final Function<WyomingEvent, Future<Void>> out;
     private SentenceSplitter stream;   // non-null between synthesize-start and synthesize-stop
     private int streamed;
-    private Speaker speaker;
+    private SynthesisCall synthesis;
 
     OutgoingSpeech(Vertx vertx, Function<WyomingEvent, Future<Void>> out) {
         this.vertx = vertx;
@@ -75,7 +75,7 @@ final class OutgoingSpeech {
     }
 
     void release() {
-        if (speaker != null) speaker.cancel();
+        if (synthesis != null) synthesis.cancel();
     }
 
     private Future<Void> sentences(List<String> sentences) {
@@ -91,10 +91,10 @@ final class OutgoingSpeech {
 
     /** Streams the audio of one text as audio-chunks; completes when the last one is written. */
     private Future<Void> speak(String text) {
-        speaker = new Speaker(vertx);
+        synthesis = new SynthesisCall(vertx);
         int bytes = SAMPLES_PER_CHUNK * 2;
         AtomicReference<Future<Void>> last = new AtomicReference<>(Future.succeededFuture());
-        return speaker.speak(text, RATE, 1.0, pcm -> {
+        return synthesis.synthesize(text, RATE, 1.0, pcm -> {
             for (int i = 0; i < pcm.length; i += bytes) {
                 Buffer chunk = Buffer.buffer(Arrays.copyOfRange(pcm, i, Math.min(pcm.length, i + bytes)));
                 last.set(out.apply(new WyomingEvent("audio-chunk", FORMAT.copy(), chunk)));

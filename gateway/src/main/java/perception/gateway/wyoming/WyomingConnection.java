@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import perception.gateway.core.ApiError;
 import perception.gateway.core.GatewayContext;
-import perception.gateway.realtime.Brain;
+import perception.gateway.llm.GenerationCall;
 
 /**
  * One Wyoming client. Events are handled strictly in arrival order (a queue of futures; the
@@ -37,7 +37,7 @@ final class WyomingConnection {
     private boolean closed;
     private boolean transcribeNext;   // a transcribe request came: the next audio stream is for it
     private IncomingAudio audio;      // the audio stream in progress, if any
-    private Brain brain;
+    private GenerationCall generation;
 
     WyomingConnection(GatewayContext context, NetSocket socket) {
         this.context = context;
@@ -126,7 +126,7 @@ final class WyomingConnection {
         return a.stop();
     }
 
-    /** A transcript to act on: the assistant (built-in skills or the LLM) answers through Bus.GENERATE. */
+    /** A transcript to act on: the assistant (built-in skills or the LLM) answers through LlmFeature.GENERATE. */
     private Future<Void> handle(JsonObject d) {
         Object t = d.getValue("text");
         if (!(t instanceof String text) || text.isBlank()) return send(WyomingEvent.of("not-handled", reply(d, "There was no text to handle.")));
@@ -135,10 +135,10 @@ final class WyomingConnection {
         }
         JsonArray messages = new JsonArray().add(message("system", INSTRUCTIONS)).add(message("user", text));
         StringBuilder answer = new StringBuilder();
-        brain = new Brain(context.vertx());
-        return brain.generate(new JsonObject().put("messages", messages).put("max_tokens", 256), answer::append)
+        generation = new GenerationCall(context.vertx());
+        return generation.generate(new JsonObject().put("messages", messages).put("max_tokens", 256), answer::append)
                 .transform(r -> {
-                    brain = null;
+                    generation = null;
                     if (r.failed()) return send(WyomingEvent.of("not-handled", reply(d, String.valueOf(r.cause().getMessage()))));
                     String said = answer.length() > 0 ? answer.toString() : r.result().getString("text", "");
                     return send(WyomingEvent.of("handled", reply(d, said.trim())));
@@ -184,7 +184,7 @@ final class WyomingConnection {
         if (audio != null) audio.release();
         audio = null;
         speech.release();
-        if (brain != null) brain.cancel();
-        brain = null;
+        if (generation != null) generation.cancel();
+        generation = null;
     }
 }

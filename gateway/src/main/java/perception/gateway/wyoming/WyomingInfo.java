@@ -11,7 +11,7 @@ import perception.gateway.speech.SpeechVerticle;
 /**
  * The {@code info} answer to {@code describe}: what Home Assistant lists as this service's speech
  * to text (Vosk), text to speech (FreeTTS kevin16) and conversation agent (the assistant behind
- * {@code Bus.GENERATE}), with the name, attribution, installed, version and languages fields its
+ * {@code LlmFeature.GENERATE}), with the name, attribution, installed, version and languages fields its
  * Wyoming integration reads. {@code installed} follows the model registry, so a model still
  * loading (or failed) shows as not installed. No intent recogniser and no wake word are offered.
  */

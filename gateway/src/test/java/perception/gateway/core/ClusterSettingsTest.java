@@ -26,6 +26,9 @@ class ClusterSettingsTest {
         assertEquals("all", s.role());
         assertTrue(s.servesClients());
         assertTrue(s.serves("speech") && s.serves("vision") && s.serves("llm"));
+        assertEquals(Set.of("speech", "vision", "llm"), s.senses(), "senses=all: every sense the gateway finds");
+        assertEquals(s.senses(), of("--senses", "speech,vision,llm").senses(), "the old default list still means the same");
+        assertFalse(s.serves("web"), "a feature without a model side is no sense");
     }
 
     @Test
@@ -46,7 +49,8 @@ class ClusterSettingsTest {
     void mistakesSayWhatToSet() {
         assertTrue(error("--role", "worker").contains("--cluster true"));
         assertTrue(error("--cluster", "true", "--role", "boss").contains("GATEWAY_ROLE"));
-        assertTrue(error("--cluster", "true", "--senses", "smell").contains("choose from"));
+        assertTrue(error("--cluster", "true", "--senses", "smell").contains("choose from [speech, vision, llm], or all"));
+        assertTrue(error("--senses", "speech,web").contains("unknown sense 'web'"));
         assertTrue(error("--cluster", "true", "--cluster-port", "70000").contains("GATEWAY_CLUSTER_PORT"));
         assertTrue(error("--cluster", "true", "--cluster-members", "a:1:2").contains("GATEWAY_CLUSTER_MEMBERS"));
         assertTrue(error("--cluster", "yes").contains("true or false"));

@@ -188,6 +188,20 @@ class PackagedJarTest {
         assertTrue(r.body().contains("# TYPE jvm_memory_used_bytes gauge"), r.body());
     }
 
+    /**
+     * The features are found by scanning the jar's own entries (no list): every sense above answered,
+     * and the web page, mounted last, is served while an unknown API path still gets the JSON 404.
+     */
+    @Test
+    void servesThePageFoundByTheFeatureScanAndStill404sUnknownPaths() throws Exception {
+        var page = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url("/"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode(), page.body() + "\n" + gateway.output());
+        assertTrue(String.valueOf(page.headers().firstValue("content-type").orElse("")).startsWith("text/html"), page.headers().toString());
+        var missing = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url("/v1/nothing-here"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, missing.statusCode(), missing.body());
+        assertTrue(missing.body().contains("\"error\""), missing.body());
+    }
+
     static List<String> labels(JsonArray items, String key) {
         return items == null ? List.of() : items.stream().map(JsonObject.class::cast).map(o -> o.getString(key, "")).toList();
     }

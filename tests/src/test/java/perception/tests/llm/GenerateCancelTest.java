@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import perception.gateway.core.Bus;
+import perception.gateway.llm.LlmFeature;
 import perception.llm.onnx.testmodel.TestModelFolder;
 import perception.tests.TestGateway;
 
@@ -57,8 +57,8 @@ class GenerateCancelTest {
             if (m.body().containsKey("error")) done.completeExceptionally(new AssertionError(m.body().encode()));
         });
         pieces.completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        vertx.eventBus().send(Bus.GENERATE_CANCEL, "early-1");
-        vertx.eventBus().request(Bus.GENERATE, request("early-1", "test.early-cancel"));
+        vertx.eventBus().send(LlmFeature.GENERATE_CANCEL, "early-1");
+        vertx.eventBus().request(LlmFeature.GENERATE, request("early-1", "test.early-cancel"));
         JsonObject result = done.get(60, TimeUnit.SECONDS);
         pieces.unregister();
         assertEquals("cancelled", result.getString("finish_reason"), result.getInteger("completion_tokens") + " tokens generated");
@@ -71,7 +71,7 @@ class GenerateCancelTest {
         Counter cancelled = gateway.gateway().context().meters().counter("perception.llm.generations", "finish", "cancelled");
         Counter ranOut = gateway.gateway().context().meters().counter("perception.llm.generations", "finish", "length");
         double before = cancelled.count(), ranOutBefore = ranOut.count();
-        vertx.eventBus().request(Bus.GENERATE, request("orphan-1", "test.nobody-listens-here"));
+        vertx.eventBus().request(LlmFeature.GENERATE, request("orphan-1", "test.nobody-listens-here"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (cancelled.count() == before && ranOut.count() == ranOutBefore && System.nanoTime() < deadline) Thread.sleep(20);
         assertEquals(ranOutBefore, ranOut.count(), "the orphaned generation ran to max_tokens");

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import perception.gateway.core.ApiError;
-import perception.gateway.core.Bus;
 import perception.gateway.core.BusStream;
+import perception.gateway.speech.SpeechFeature;
 import perception.tests.TestGateway;
 
 /**
@@ -33,7 +33,7 @@ class SpeechShutdownTest {
         AtomicInteger pieces = new AtomicInteger();
         CompletableFuture<Void> speaking = new CompletableFuture<>();
         CompletableFuture<JsonObject> result = new CompletableFuture<>();
-        vertx.runOnContext(v -> BusStream.call(vertx, Bus.SYNTHESIZE, "shutdown-1",
+        vertx.runOnContext(v -> BusStream.call(vertx, SpeechFeature.SYNTHESIZE, "shutdown-1",
                         new JsonObject().put("input", text.toString()).put("speed", 1.0).put("sample_rate", 16000), null, p -> {
                             pieces.incrementAndGet();
                             speaking.complete(null);

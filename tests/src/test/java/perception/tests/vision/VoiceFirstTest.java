@@ -17,11 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import perception.gateway.core.Bus;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.WorkClass;
 import perception.gateway.vision.AnalyzeImage;
 import perception.gateway.vision.ImageResult;
+import perception.gateway.vision.VisionFeature;
 import perception.tests.TestGateway;
 
 /**
@@ -63,7 +63,7 @@ class VoiceFirstTest {
                     // the same through the bus, as "what do you see?" asks it: a real analysis, ahead of the queued frames
                     long backlog = waitForBacklog(meters, 6);
                     long before = started(meters, WorkClass.BEST_EFFORT);
-                    ImageResult r = gw.gateway().vertx().eventBus().<ImageResult>request(Bus.ANALYZE,
+                    ImageResult r = gw.gateway().vertx().eventBus().<ImageResult>request(VisionFeature.ANALYZE,
                                     new AnalyzeImage(photo, Set.of("objects"), null, true),
                                     new DeliveryOptions().addHeader(WorkClass.HEADER, "interactive"))
                             .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS).body();

@@ -18,7 +18,7 @@ import perception.tests.wyoming.WyomingClient.Event;
 /**
  * The conversation side of the Wyoming server, with the embedded test LLM (a real ONNX decoder
  * that always answers {@link SpokenTestModel#ANSWER}): a transcript is handled by the assistant
- * behind Bus.GENERATE, and Home Assistant's whole voice pipeline — speech to text, conversation,
+ * behind LlmFeature.GENERATE, and Home Assistant's whole voice pipeline — speech to text, conversation,
  * text to speech — runs over three Wyoming connections.
  */
 class WyomingAssistantTest {

@@ -15,7 +15,7 @@ import perception.tests.wyoming.WyomingClient.Event;
 
 /**
  * "What time is it in London" through Wyoming's handle flow with no LLM configured: the built-in
- * assistant behind Bus.GENERATE (its clock skill) must answer with London's current hour.
+ * assistant behind LlmFeature.GENERATE (its clock skill) must answer with London's current hour.
  */
 class WyomingLondonTimeTest {
     static TestGateway gateway;

@@ -24,11 +24,12 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Size;
 import perception.gateway.Gateway;
-import perception.gateway.core.Bus;
 import perception.gateway.core.BusSession;
 import perception.gateway.core.GatewayConfig;
 import perception.gateway.core.Workers;
+import perception.gateway.speech.SpeechFeature;
 import perception.gateway.vision.AnalyzeImage;
+import perception.gateway.vision.VisionFeature;
 import perception.tests.TestGateway;
 import perception.tests.speech.SpeechFixtures;
 import perception.tests.vision.VisionMedia;
@@ -99,7 +100,7 @@ public final class ClusterBench {
         double[] ms = new double[n];
         for (int i = -warm; i < n; i++) {
             long t0 = System.nanoTime();
-            Workers.request(from, Bus.ANALYZE, new AnalyzeImage(jpeg, Set.of("objects"), null, false), new DeliveryOptions().setSendTimeout(60_000), true)
+            Workers.request(from, VisionFeature.ANALYZE, new AnalyzeImage(jpeg, Set.of("objects"), null, false), new DeliveryOptions().setSendTimeout(60_000), true)
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             if (i >= 0) ms[i] = (System.nanoTime() - t0) / 1e6;
         }
@@ -108,7 +109,7 @@ public final class ClusterBench {
 
     static double[] chunks(Vertx from, byte[] pcm, int warm, int n) throws Exception {
         // a BusSession opens through Workers (this node first, else a worker) and talks to the session's address
-        BusSession session = new BusSession(from, Bus.TRANSCRIBE_STREAM_OPEN, new JsonObject().put("sample_rate", 16000).put("words", false));
+        BusSession session = new BusSession(from, SpeechFeature.TRANSCRIBE_STREAM_OPEN, new JsonObject().put("sample_rate", 16000).put("words", false));
         double[] ms = new double[n];
         for (int i = -warm; i < n; i++) {
             long t0 = System.nanoTime();
@@ -127,7 +128,7 @@ public final class ClusterBench {
             Thread t = new Thread(() -> {
                 while (running.get()) {
                     try {
-                        Workers.request(from, Bus.ANALYZE, new AnalyzeImage(jpeg, Set.of("objects"), null, false), new DeliveryOptions().setSendTimeout(60_000), true)
+                        Workers.request(from, VisionFeature.ANALYZE, new AnalyzeImage(jpeg, Set.of("objects"), null, false), new DeliveryOptions().setSendTimeout(60_000), true)
                                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
                         if (running.get()) done.incrementAndGet();
                     } catch (Exception e) {

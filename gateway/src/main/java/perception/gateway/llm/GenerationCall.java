@@ -1,23 +1,23 @@
-package perception.gateway.realtime;
+package perception.gateway.llm;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
-import perception.gateway.core.Bus;
 import perception.gateway.core.BusStream;
 
 /**
- * One generation by the LLM verticle: a {@link BusStream} call to {@link Bus#GENERATE} whose
- * pieces are {text} and {tool_call}; the future completes with the verticle's {@code done} object
- * (finish_reason, prompt_tokens, completion_tokens). {@link #cancel} stops it between two tokens.
+ * The caller's side of one generation by the LLM verticle, for the realtime and Wyoming
+ * conversations: a {@link BusStream} call to {@link LlmFeature#GENERATE} whose pieces are {text}
+ * and {tool_call}; the future completes with the verticle's {@code done} object (finish_reason,
+ * prompt_tokens, completion_tokens). {@link #cancel} stops it between two tokens.
  */
-public final class Brain {
+public final class GenerationCall {
     private final Vertx vertx;
     private BusStream call;
 
-    public Brain(Vertx vertx) {
+    public GenerationCall(Vertx vertx) {
         this.vertx = vertx;
     }
 
@@ -28,7 +28,7 @@ public final class Brain {
 
     /** As above; pieces of tool calls ({index, id?, name?, arguments}) go to {@code onToolCall}. A cancelled generation's future stays pending. */
     public Future<JsonObject> generate(JsonObject request, Handler<String> onText, Handler<JsonObject> onToolCall) {
-        call = BusStream.call(vertx, Bus.GENERATE, "rt-" + UUID.randomUUID(), request, Bus.GENERATE_CANCEL, p -> {
+        call = BusStream.call(vertx, LlmFeature.GENERATE, "rt-" + UUID.randomUUID(), request, LlmFeature.GENERATE_CANCEL, p -> {
             JsonObject piece = (JsonObject) p;
             if (piece.containsKey("text")) onText.handle(piece.getString("text"));
             else if (piece.containsKey("tool_call")) onToolCall.handle(piece.getJsonObject("tool_call"));
