@@ -138,6 +138,23 @@ public final class Gateway {
         meters.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.replaceTagValues("method",
                 m -> methods.contains(m) ? m : "OTHER"));
         meters.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.denyNameStartsWith("vertx.http.server.active.requests"));
+        meters.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.replaceTagValues("address", Gateway::addressFamily));
+    }
+
+    private static final java.util.regex.Pattern ONE_OFF_ADDRESS = java.util.regex.Pattern.compile(
+            "(.*?)(?:\\.(?:[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}|\\d+)|@[^.]+)$");
+
+    /**
+     * Event-bus series by address family, not by address: each streamed answer listens on a private
+     * address ({@code perception.generate.stream.<uuid>}), each recognition or turn session serves
+     * its own ({@code perception.transcribe.stream.<id>}), a cluster node its {@code ADDRESS@NODE}
+     * — as labels, every call and session would add series for good (the heap grew 0.4 MB a minute
+     * in the soak, /metrics without bound). They become {@code ...stream.*}, {@code ADDRESS@*}.
+     */
+    static String addressFamily(String address) {
+        var m = ONE_OFF_ADDRESS.matcher(address);
+        if (!m.matches()) return address;
+        return m.group(1) + (address.charAt(m.group(1).length()) == '@' ? "@*" : ".*");
     }
 
     public int port() {

@@ -332,6 +332,46 @@ class HostileTrafficTest {
         }
     }
 
+    @Test
+    void eventBusSeriesDoNotGrowWithEachCall() throws Exception {
+        Gateway g = start();
+        try {
+            java.util.function.IntSupplier addresses = () -> {
+                try {
+                    return (int) java.util.regex.Pattern.compile("address=\"([^\"]*)\"").matcher(get(g, "/metrics").body())
+                            .results().map(r -> r.group(1)).distinct().count();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            int[] seen = new int[2];
+            for (int i = 0; i < 12; i++) {
+                // each streamed answer listens on its own private bus address
+                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + "/v1/chat/completions"))
+                        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(new JsonObject()
+                                .put("model", "assistant").put("stream", i % 2 == 0)
+                                .put("messages", new io.vertx.core.json.JsonArray().add(new JsonObject().put("role", "user")
+                                        .put("content", "what is " + i + " plus 2"))).encode())).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+                if (i == 1) seen[0] = addresses.getAsInt();
+            }
+            seen[1] = addresses.getAsInt();
+            assertEquals(seen[0], seen[1], "event-bus address labels after 2 calls and after 12: " + seen[0] + " → " + seen[1]);
+        } finally {
+            stop(g);
+        }
+    }
+
+    @Test
+    void oneOffAddressesAreLabelledByFamily() {
+        assertEquals("perception.generate.stream.*", Gateway.addressFamily("perception.generate.stream.3f2a9c1e-4b5d-4e6f-8a9b-0c1d2e3f4a5b"));
+        assertEquals("perception.transcribe.turns.*", Gateway.addressFamily("perception.transcribe.turns.3f2a9c1e-4b5d-4e6f-8a9b-0c1d2e3f4a5b"));
+        assertEquals("perception.analyze@*", Gateway.addressFamily("perception.analyze@c0ffee00-1234-4abc-9def-0123456789ab"));
+        assertEquals("__vertx.reply.*", Gateway.addressFamily("__vertx.reply.42"));
+        assertEquals("perception.analyze", Gateway.addressFamily("perception.analyze"));
+        assertEquals("perception.generate.cancel", Gateway.addressFamily("perception.generate.cancel"));
+    }
+
     /** A listener that records the close code and the text messages. */
     private static final class Recorder implements WebSocket.Listener {
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
