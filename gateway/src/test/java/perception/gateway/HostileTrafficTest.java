@@ -327,13 +327,31 @@ class HostileTrafficTest {
 
     @Test
     void framesAndMessagesOverTheCapsCloseWith1009OnEverySocket() throws Exception {
-        Gateway g = start("ws_max_frame_kb", "64", "ws_max_message_mb", "1");
+        Gateway g = start("ws_max_frame_kb", "128", "ws_max_message_mb", "1");
         try {
+            // the settings are what applies, not Vert.x's own defaults (256 KB messages): a 600 KB
+            // session.update in 60 KB frames, under the 1 MB setting, is served (session.updated)
+            Recorder under = new Recorder(true);
+            WebSocket served = open(g, "/v1/video", under);
+            String update = new JsonObject().put("type", "session.update").put("prompt", "p".repeat(600 * 1024)).encode();
+            try {
+                for (int i = 0; i < update.length(); i += 60 * 1024) {
+                    served.sendText(update.substring(i, Math.min(update.length(), i + 60 * 1024)), i + 60 * 1024 >= update.length()).get(10, TimeUnit.SECONDS);
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                // the server closed the socket: said below
+            }
+            long end = System.currentTimeMillis() + 20_000;
+            // texts counts fragments: session.created, then the (fragmented) session.updated or an error
+            while (under.texts.get() < 2 && !under.closed.isDone() && System.currentTimeMillis() < end) Thread.sleep(20);
+            assertTrue(under.texts.get() >= 2 && !under.last.toString().contains("\"error\""),
+                    "a 600 KB message under the 1 MB setting was not served: " + under.last + " (close " + under.closed.getNow(null) + ")");
+            served.abort();
             for (String path : List.of("/v1/video", "/v1/realtime", "/v1/audio/stream")) {
                 Recorder frame = new Recorder(true);
                 WebSocket ws = open(g, path, frame);
                 ws.sendBinary(ByteBuffer.allocate(200 * 1024), true);
-                assertEquals(1009, frame.closed.get(20, TimeUnit.SECONDS), path + ": a 200 KB frame over the 64 KB cap");
+                assertEquals(1009, frame.closed.get(20, TimeUnit.SECONDS), path + ": a 200 KB frame over the 128 KB cap");
 
                 Recorder message = new Recorder(true);
                 ws = open(g, path, message);
