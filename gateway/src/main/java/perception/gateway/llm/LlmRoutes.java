@@ -31,8 +31,10 @@ public final class LlmRoutes {
         JsonObject body;
         try {
             body = ctx.body().asJsonObject();
+        } catch (io.vertx.core.json.DecodeException e) {
+            throw e; // ErrorHandler answers 400 with the position only: Jackson's text names its internals
         } catch (RuntimeException e) {
-            throw ApiError.badRequest("invalid_json", "The body is not a JSON object: " + e.getMessage());
+            throw ApiError.badRequest("invalid_json", "The body is not a JSON object: send {\"model\": ..., \"messages\": [...]}.");
         }
         ChatCompletionRequest req = ChatCompletionRequest.parse(body);
         long cap = context.config().limit("max_answer_tokens");

@@ -68,6 +68,88 @@ class HostileSpeechTest {
     }
 
     @Test
+    void anotherSessionIsAnsweredBetweenTheSlicesOfALongMessage() throws Exception {
+        // about 9 s of speech in one message (under the 10 s cap) and, once it is on the one speech
+        // worker, 2 s from another session: fed to Vosk in 0.5 s slices, each its own job, the two
+        // messages take turns and the shorter is answered first; fed whole, the long message holds
+        // the worker until all of it is recognised and the short one is answered after it
+        java.io.ByteArrayOutputStream speech = new java.io.ByteArrayOutputStream();
+        for (String sentence : SpeechFixtures.sentences()) {
+            byte[] pcm = SpeechFixtures.speak(sentence, 16000);
+            if (speech.size() + pcm.length > 16000 * 2 * 9) break;
+            speech.writeBytes(pcm);
+        }
+        assertTrue(speech.size() > 16000 * 2 * 5, "at least 5 s of speech: " + speech.size() + " bytes");
+        Stamped longer = Stamped.open(gateway.port(), client);
+        Stamped shorter = Stamped.open(gateway.port(), client);
+        Stamped.awaitIdle(client); // so that a job seen running next is the long message's
+        longer.ws.sendBinary(ByteBuffer.wrap(speech.toByteArray()), true).get(10, TimeUnit.SECONDS);
+        long end = System.currentTimeMillis() + 30_000;
+        while (!client.metrics().matches("(?s).*\nperception_pool_running\\{class=\"interactive\"[^}]*\\} [1-9].*")) {
+            assertTrue(System.currentTimeMillis() < end, "the long message never reached the speech worker");
+            Thread.sleep(5);
+        }
+        shorter.ws.sendBinary(ByteBuffer.wrap(speech.toByteArray(), 0, 16000 * 2 * 2), true).get(10, TimeUnit.SECONDS);
+        int longAnswered = longer.next();
+        int shortAnswered = shorter.next();
+        assertTrue(shortAnswered < longAnswered, "the other session's 2 s waited until the " + speech.size() / 32000.0
+                + " s message was recognised: one message held the speech worker");
+        longer.ws.abort();
+        shorter.ws.abort();
+    }
+
+    /** A /v1/audio/stream client that numbers each answer it gets on one clock shared by all of them. */
+    private static final class Stamped implements java.net.http.WebSocket.Listener {
+        static final java.util.concurrent.atomic.AtomicInteger CLOCK = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.LinkedBlockingQueue<Integer> answers = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.WebSocket ws;
+        volatile String last = "";
+
+        /**
+         * Connects and opens the recognition session with a first 0.1 s of silence, answered. The one
+         * speech worker may still be closing an earlier test's sessions (opening is then refused as
+         * busy, close 1013): wait until it is idle and try again.
+         */
+        static Stamped open(int port, SpeechClient client) throws Exception {
+            for (int attempt = 1; ; attempt++) {
+                awaitIdle(client);
+                Stamped s = new Stamped();
+                s.ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                        .buildAsync(java.net.URI.create("ws://127.0.0.1:" + port + "/v1/audio/stream"), s).get(10, TimeUnit.SECONDS);
+                s.ws.sendBinary(ByteBuffer.allocate(3200), true).get(10, TimeUnit.SECONDS);
+                s.next();
+                if (!s.last.contains("\"error\"")) return s;
+                s.ws.abort();
+                assertTrue(attempt < 10, "a recognition session could not be opened: " + s.last);
+            }
+        }
+
+        static void awaitIdle(SpeechClient client) throws Exception {
+            long end = System.currentTimeMillis() + 60_000;
+            while (client.metrics().matches("(?s).*\nperception_pool_(running|waiting)\\{[^}]*\\} [1-9].*")) {
+                assertTrue(System.currentTimeMillis() < end, "the speech worker stayed busy for 60 s");
+                Thread.sleep(20);
+            }
+        }
+
+        int next() throws InterruptedException {
+            Integer at = answers.poll(60, TimeUnit.SECONDS);
+            assertTrue(at != null, "no answer within 60 s");
+            return at;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+            if (last) {
+                this.last = data.toString();
+                answers.add(CLOCK.incrementAndGet());
+            }
+            ws.request(1);
+            return null;
+        }
+    }
+
+    @Test
     void aPathologicalTokenIsSpokenWithoutOverflowingFreeTts() throws Exception {
         HttpResponse<byte[]> r = client.speech(new JsonObject().put("model", "tts-1").put("input", "a1".repeat(2048))
                 .put("response_format", "pcm").encode());
