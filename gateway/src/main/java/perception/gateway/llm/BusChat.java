@@ -12,6 +12,7 @@ import perception.llm.ChatMessage;
 import perception.llm.ChatRequest;
 import perception.llm.ChatResult;
 import perception.llm.ContentPart;
+import perception.llm.ResponseFormat;
 import perception.llm.Sampling;
 import perception.llm.TokenListener;
 import perception.llm.ToolCall;
@@ -23,7 +24,8 @@ import perception.llm.ToolSpec;
  * {@link ChatCompletionRequest}); pieces {@code {text}} and {@code {tool_call}}; then {@code {done}}
  * or {@code {error}}. Plain JSON, so a cluster
  * can carry them. Tools travel as {@code tools:[{name, description, parameters}]} and
- * {@code tool_choice: "auto"|"none"|"required"|{function: name}}; messages may carry
+ * {@code tool_choice: "auto"|"none"|"required"|{function: name}}, the answer's shape as
+ * {@code response_format: {type: json_object} | {type: json_schema, name, schema}}; messages may carry
  * {@code tool_calls:[{id, name, arguments}]} (assistant) or {@code tool_call_id} (tool).
  */
 final class BusChat {
@@ -77,7 +79,11 @@ final class BusChat {
         Object choice = bus.getValue("tool_choice");
         ToolChoice toolChoice = choice instanceof JsonObject named ? ToolChoice.function(named.getString("function"))
                 : choice instanceof String mode ? ToolChoice.parse(mode) : ToolChoice.AUTO;
-        return new ChatRequest(messages, sampling, stop, max == null ? null : max.intValue(), tools, toolChoice);
+        JsonObject format = bus.getJsonObject("response_format");
+        ResponseFormat responseFormat = format == null ? ResponseFormat.TEXT
+                : "json_schema".equals(format.getString("type")) ? ResponseFormat.schema(format.getString("name"), objectNode(format.getJsonObject("schema")))
+                : ResponseFormat.JSON_OBJECT;
+        return new ChatRequest(messages, sampling, stop, max == null ? null : max.intValue(), tools, toolChoice, responseFormat);
     }
 
     private static ObjectNode objectNode(JsonObject o) {

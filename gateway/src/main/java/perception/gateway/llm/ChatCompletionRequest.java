@@ -65,11 +65,32 @@ final class ChatCompletionRequest {
             throw ApiError.badParam("stop", "stop must be a string or an array of strings.");
         }
         tools(body, bus);
+        responseFormat(body, bus);
         Object stream = body.getValue("stream");
         if (stream != null && !(stream instanceof Boolean)) throw ApiError.badParam("stream", "stream must be true or false.");
         Object options = body.getValue("stream_options");
         boolean usage = options instanceof JsonObject o && Boolean.TRUE.equals(o.getValue("include_usage"));
         return new ChatCompletionRequest(bus, Boolean.TRUE.equals(stream), usage);
+    }
+
+    /** response_format: {type: text | json_object | json_schema, json_schema: {name, schema}} into the bus form. */
+    private static void responseFormat(JsonObject body, JsonObject bus) {
+        Object f = body.getValue("response_format");
+        if (f == null) return;
+        String usage = "response_format must be {\"type\": \"text\"}, {\"type\": \"json_object\"} or {\"type\": \"json_schema\", \"json_schema\": {\"name\": ..., \"schema\": {...}}}.";
+        if (!(f instanceof JsonObject o) || !(o.getValue("type") instanceof String type)) throw ApiError.badParam("response_format", usage);
+        switch (type) {
+            case "text" -> { }
+            case "json_object" -> bus.put("response_format", new JsonObject().put("type", type));
+            case "json_schema" -> {
+                if (!(o.getValue("json_schema") instanceof JsonObject js) || !(js.getValue("schema") instanceof JsonObject schema)) {
+                    throw ApiError.badParam("response_format", usage);
+                }
+                if (schema.encode().length() > 64 * 1024) throw ApiError.badParam("response_format", "the JSON schema is over 64 KB: send a smaller one.");
+                bus.put("response_format", new JsonObject().put("type", type).put("name", js.getString("name", "answer")).put("schema", schema));
+            }
+            default -> throw ApiError.badParam("response_format", usage);
+        }
     }
 
     private static String nonEmptyStop(String s) {

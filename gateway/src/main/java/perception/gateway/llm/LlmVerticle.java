@@ -19,6 +19,7 @@ import perception.gateway.core.BusStream;
 import perception.gateway.core.GatewayConfig;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.core.LlmBackend;
+import perception.gateway.core.ModelCatalog;
 import perception.gateway.core.ModelLoader;
 import perception.gateway.core.SenseWork;
 import perception.gateway.core.Workers;
@@ -31,6 +32,7 @@ import perception.llm.TokenListener;
 import perception.llm.assistant.AssistantModel;
 import perception.llm.assistant.BuiltInAssistant;
 import perception.llm.embedded.EmbeddedChatModel;
+import perception.llm.gguf.GgufChatModel;
 import perception.llm.fusion.Fusion;
 import perception.llm.remote.RemoteChatModel;
 import perception.llm.remote.RemoteConfig;
@@ -53,7 +55,7 @@ public final class LlmVerticle extends VerticleBase {
     /** Cancels that arrived before their request (bus order is not guaranteed across senders); bounded. */
     private static final int EARLY_CANCELS = 1024;
     static final String NO_MODEL = "No language model is configured, so the built-in assistant answers (the time, arithmetic, units, "
-            + "what the camera sees); for anything else run ./run-gateway models fetch smolvlm (then restart), "
+            + "what the camera sees); for anything else run ./run-gateway models fetch smollm2-135m (then restart), "
             + "or set GATEWAY_LLM_URL to an OpenAI-compatible server (e.g. http://localhost:11434/v1 for Ollama).";
 
     /** assistant_routing=tools: the LLM gets the skills as tools; the loop runs its calls, a bounded number of rounds. */
@@ -81,12 +83,26 @@ public final class LlmVerticle extends VerticleBase {
         this.work = new SenseWork(context, "llm", "llm");
     }
 
-    /** The backend this configuration selects: remote, embedded or none. */
+    /** The backend this configuration selects: remote, GGUF (llama.cpp), embedded ONNX or none. */
     public static LlmBackend backend(GatewayConfig config) {
         LlmBackend b = config.llmBackend();
         if (b != LlmBackend.AUTO) return b;
         if (config.llmUrl() != null) return LlmBackend.REMOTE;
+        if (config.llmModelDirSet()) return LlmBackend.EMBEDDED;
+        if (config.llmModelFileSet() || Files.isRegularFile(config.llmModelFile())) return LlmBackend.GGUF;
         return Files.isDirectory(config.llmModelDir()) ? LlmBackend.EMBEDDED : LlmBackend.NONE;
+    }
+
+    /** A GGUF model's id: its catalog id when it is the catalog's file, else the file's name without .gguf. */
+    static String ggufId(Path file) {
+        for (ModelCatalog.Model m : ModelCatalog.bundled().models()) {
+            if (m.loader().equals(GatewayConfig.GGUF_LLM) && m.roles().containsKey("model")
+                    && file.toAbsolutePath().normalize().endsWith(Path.of(m.dir(), m.roles().get("model")))) {
+                return m.id();
+            }
+        }
+        String name = file.getFileName().toString();
+        return name.toLowerCase(java.util.Locale.ROOT).endsWith(".gguf") ? name.substring(0, name.length() - 5) : name;
     }
 
     @Override
@@ -102,6 +118,12 @@ public final class LlmVerticle extends VerticleBase {
                 context.models().expect(id, "chat");
                 context.models().loaded(id, "chat", 0, config.llmUrl());
                 loaded = Future.succeededFuture(remote);
+            }
+            case GGUF -> {
+                Path file = config.llmModelFile();
+                String id = ggufId(file);
+                GgufChatModel.Options options = new GgufChatModel.Options(config.llmThreads(), config.llmSlots(), config.llmContext());
+                loaded = ModelLoader.load(context, id, "chat", file, () -> GgufChatModel.load(id, file, options)).map(m -> (ChatModel) m);
             }
             case EMBEDDED -> {
                 Path dir = config.llmModelDir();
@@ -149,8 +171,17 @@ public final class LlmVerticle extends VerticleBase {
             BusErrors.fail(message, ApiError.badRequest("invalid_request", "invalid request: " + e.getMessage()));
             return;
         }
-        // "assistant" (or any name, without an LLM) is the built-in assistant alone
-        boolean builtIn = m == null || BuiltInAssistant.ID.equals(body.getString("model"));
+        // no model named: the assistant's routing (skills first, by default); "assistant": the built-in one alone;
+        // the LLM's own id: that model, never a skill; any other name is not served here (OpenAI's 404)
+        String named = body.getString("model");
+        boolean builtIn = m == null && named == null || BuiltInAssistant.ID.equals(named);
+        boolean direct = m != null && m.id().equals(named);
+        if (named != null && !builtIn && !direct) {
+            BusErrors.fail(message, new ApiError(404, "invalid_request_error", "model_not_found", "The model '" + named
+                    + "' does not exist here: use " + (m == null ? "" : "'" + m.id() + "' (the language model), ") + "'" + BuiltInAssistant.ID
+                    + "' (the built-in skills" + (m == null ? "" : " first, then the language model") + ") or leave model out; GET /v1/models lists them.", "model"));
+            return;
+        }
         boolean spoken = Boolean.TRUE.equals(body.getValue("spoken"));
         // a full pool refuses new work (the chat route answers 503 + Retry-After) instead of queueing it
         var busy = context.overloaded("llm");
@@ -176,6 +207,7 @@ public final class LlmVerticle extends VerticleBase {
             }
             UnaryOperator<ChatRequest> fuse = r -> r.withMessages(Fusion.prepare(r.messages(), new Fusion.Target(m.acceptsImages(),
                     m::countTokens, m.contextLength() > 0 ? Math.max(16, m.contextLength() * 3 / 4) : 0, 1100, vision)));
+            if (direct) return new AssistantModel.Reply(m.id(), m.chat(fuse.apply(request), listener, cancellation));
             return a.answer(request, turn, spoken, fuse, listener, cancellation);
         }).onComplete(r -> {
             running.remove(id);

@@ -215,6 +215,10 @@ public final class EmbeddedChatModel implements ChatModel {
 
     public Timed chatTimed(ChatRequest request, TokenListener listener, Cancellation cancellation) {
         long t0 = System.nanoTime();
+        if (request.responseFormat().json()) {
+            throw new LlmException(400, "unsupported_response_format", "model " + id + " (ONNX) cannot enforce response_format "
+                    + request.responseFormat().kind().name().toLowerCase(java.util.Locale.ROOT) + ": use a GGUF model (llm_backend gguf) or a remote server");
+        }
         Prompt prompt = prompt(request.messages(), offeredTools(request), options.maxImagePixels());
         int context = config.contextLength() > 0 ? config.contextLength() : Integer.MAX_VALUE;
         if (prompt.ids().length >= context) {

@@ -453,6 +453,16 @@ public final class RemoteChatModel implements ChatModel {
                 root.put("tool_choice", choice.wireName());
             }
         }
+        // the remote server enforces the answer's shape itself, as OpenAI's does
+        switch (request.responseFormat().kind()) {
+            case JSON_OBJECT -> root.putObject("response_format").put("type", "json_object");
+            case JSON_SCHEMA -> {
+                ObjectNode schema = root.putObject("response_format").put("type", "json_schema").putObject("json_schema");
+                schema.put("name", request.responseFormat().name() == null ? "answer" : request.responseFormat().name());
+                schema.set("schema", request.responseFormat().schema());
+            }
+            case TEXT -> { }
+        }
         root.put("stream", true);
         root.putObject("stream_options").put("include_usage", true);
         try {
