@@ -27,14 +27,30 @@ public final class TestGateway implements AutoCloseable {
         return dir;
     }
 
-    /** Starts with defaults, port 0 and the fetched models, plus the given key/value overrides; waits until loaded. */
+    /**
+     * Starts with defaults, port 0 and the fetched models, plus the given key/value overrides; waits until loaded.
+     * A test that names no LLM setting runs without a language model (the built-in assistant alone), as
+     * before the default GGUF model was fetched: tests of the real model ask for it ({@link #withDefaultLlm}).
+     */
     public static TestGateway start(String... overrides) throws Exception {
+        boolean namesLlm = false;
+        for (int i = 0; i + 1 < overrides.length; i += 2) {
+            if (java.util.List.of("llm_backend", "llm_url", "llm_model_dir", "llm_model_file").contains(overrides[i])) namesLlm = true;
+        }
         GatewayConfig config = GatewayConfig.defaults().with("port", "0", "host", "127.0.0.1",
                 "models_dir", modelsDir().toString());
+        if (!namesLlm) config = config.with("llm_backend", "none");
         if (overrides.length > 0) config = config.with(overrides);
         Gateway gateway = Gateway.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         gateway.loaded().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
         return new TestGateway(gateway);
+    }
+
+    /** The settings for the default GGUF chat model (smollm2-135m, fetched by the build), with the given overrides. */
+    public static String[] withDefaultLlm(String... overrides) {
+        String[] all = java.util.Arrays.copyOf(new String[] {"llm_backend", "gguf"}, 2 + overrides.length);
+        System.arraycopy(overrides, 0, all, 2, overrides.length);
+        return all;
     }
 
     public Gateway gateway() {

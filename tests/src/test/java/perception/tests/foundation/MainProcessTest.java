@@ -63,8 +63,16 @@ class MainProcessTest {
             }
             assertTrue(ready != null && ready.statusCode() == 200, "not ready within 60 s; log:\n" + String.join("\n", log));
             var ids = new JsonObject(ready.body()).getJsonArray("models").stream().map(o -> ((JsonObject) o).getString("id")).toList();
-            assertTrue(ids.containsAll(List.of("vosk-en", "freetts-kevin16", "silero-vad", "yolox-nano", "blazeface", "ppocr-v4")), ids.toString());
+            assertTrue(ids.containsAll(List.of("vosk-en", "freetts-kevin16", "silero-vad", "yolox-nano", "blazeface", "ppocr-v4", "smollm2-135m")), ids.toString());
             System.out.printf("gateway ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            // the default chat model answers through the packaged jar's own llama.cpp library (SmolLM2-135M, greedy)
+            String chat = new JsonObject().put("model", "smollm2-135m").put("max_tokens", 30).put("messages", new io.vertx.core.json.JsonArray()
+                    .add(new JsonObject().put("role", "system").put("content", "You are a helpful assistant. Answer in one short sentence."))
+                    .add(new JsonObject().put("role", "user").put("content", "What is the capital of France?"))).encode();
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(chat)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertTrue(answer.body().contains("Paris"), answer.body());
         } finally {
             p.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
         }

@@ -146,7 +146,7 @@ class PackagedJarTest {
 
     @Test
     void answersAChatCompletionWithTheEmbeddedModel() throws Exception {
-        String request = new JsonObject().put("model", "embedded").put("messages", new JsonArray()
+        String request = new JsonObject().put("messages", new JsonArray()
                 .add(new JsonObject().put("role", "user").put("content", "What will the weather be like tomorrow?"))).encode();
         var r = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.url("/v1/chat/completions"))).header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString());
