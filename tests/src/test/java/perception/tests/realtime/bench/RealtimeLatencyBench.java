@@ -21,7 +21,10 @@ import perception.tests.realtime.SpokenTurn;
  * (an answer, i.e. response.created, before the user finished) and late answers (first audio more
  * than {@link #LATE_MS} after the end of speech, or none).
  *
- * <pre>java -cp ... perception.tests.realtime.bench.RealtimeLatencyBench [turns] [latency|pauses]</pre>
+ * <p>A third argument {@code gguf} answers with the real default model (SmolLM2-135M through llama.cpp)
+ * instead of the embedded test LLM, so the time to first audio includes a real model's prefill.
+ *
+ * <pre>java -cp ... perception.tests.realtime.bench.RealtimeLatencyBench [turns] [latency|pauses] [test|gguf]</pre>
  */
 public final class RealtimeLatencyBench {
     static final long LATE_MS = 800;
@@ -59,8 +62,11 @@ public final class RealtimeLatencyBench {
     public static void main(String[] args) throws Exception {
         int turns = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         boolean pauses = args.length > 1 && args[1].equals("pauses");
-        try (TestGateway gw = TestGateway.start("analyzers", "", "llm_backend", "embedded",
-                "llm_model_dir", SpokenTestModel.write(Files.createTempDirectory("spoken-llm")).toString());
+        boolean gguf = args.length > 2 && args[2].equals("gguf");
+        String[] settings = gguf ? TestGateway.withDefaultLlm("analyzers", "")
+                : new String[] {"analyzers", "", "llm_backend", "embedded", "llm_model_dir", SpokenTestModel.write(Files.createTempDirectory("spoken-llm")).toString()};
+        System.out.println(gguf ? "LLM: smollm2-135m (GGUF, llama.cpp)" : "LLM: the embedded test model");
+        try (TestGateway gw = TestGateway.start(settings);
              RealtimeClient c = new RealtimeClient(gw.port())) {
             c.await("session.created", 5000);
             if (pauses) pauses(c, turns);
