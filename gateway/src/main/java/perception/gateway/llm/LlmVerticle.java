@@ -172,14 +172,15 @@ public final class LlmVerticle extends VerticleBase {
             return;
         }
         // no model named: the assistant's routing (skills first, by default); "assistant": the built-in one alone;
-        // the LLM's own id: that model, never a skill; any other name is not served here (OpenAI's 404)
+        // the LLM's own id: that model, never a skill; any other name is not served here (OpenAI's 404). Without
+        // an LLM every name gets the built-in assistant, whose answer says how to add a model.
         String named = body.getString("model");
-        boolean builtIn = m == null && named == null || BuiltInAssistant.ID.equals(named);
+        boolean builtIn = m == null || BuiltInAssistant.ID.equals(named);
         boolean direct = m != null && m.id().equals(named);
         if (named != null && !builtIn && !direct) {
             BusErrors.fail(message, new ApiError(404, "invalid_request_error", "model_not_found", "The model '" + named
-                    + "' does not exist here: use " + (m == null ? "" : "'" + m.id() + "' (the language model), ") + "'" + BuiltInAssistant.ID
-                    + "' (the built-in skills" + (m == null ? "" : " first, then the language model") + ") or leave model out; GET /v1/models lists them.", "model"));
+                    + "' does not exist here: use '" + m.id() + "' (the language model), '" + BuiltInAssistant.ID
+                    + "' (the built-in skills alone) or leave model out (skills first, then the language model); GET /v1/models lists them.", "model"));
             return;
         }
         boolean spoken = Boolean.TRUE.equals(body.getValue("spoken"));

@@ -29,9 +29,9 @@ public final class BuiltInAssistant implements ChatModel {
     static final String CAN_DO = "I can tell the time and date anywhere in the world, do exact arithmetic, convert units, "
             + "and say what the camera or a picture shows, or read the text in it.";
     static final String EXAMPLES = " Try: what time is it in Tokyo; seventeen times twenty three; five miles in kilometres; how many people do you see.";
-    static final String ADD_MODEL_WRITTEN = " To talk about anything else, add a language model: run ./run-gateway models fetch smolvlm "
+    static final String ADD_MODEL_WRITTEN = " To talk about anything else, add a language model: run ./run-gateway models fetch smollm2-135m "
             + "and restart, or set GATEWAY_LLM_URL to an OpenAI-compatible server (e.g. http://localhost:11434/v1 for Ollama).";
-    static final String ADD_MODEL_SPOKEN = " To talk about anything else, add a language model: fetch the small vision language model "
+    static final String ADD_MODEL_SPOKEN = " To talk about anything else, add a language model: fetch the small SmolLM2 language model "
             + "with the gateway's models fetch command, or point the gateway at an OpenAI compatible server. The read me file explains how.";
 
     private final List<Skill> skills;

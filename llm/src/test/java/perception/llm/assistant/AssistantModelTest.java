@@ -76,7 +76,7 @@ class AssistantModelTest {
         assertEquals("17 × 23 = 391", answer(m, "seventeen times twenty three", false, new ArrayList<>()).result().text());
 
         String unknown = answer(m, "Tell me a joke", false, new ArrayList<>()).result().text();
-        assertTrue(unknown.contains("without a language model") && unknown.contains("./run-gateway models fetch smolvlm")
+        assertTrue(unknown.contains("without a language model") && unknown.contains("./run-gateway models fetch smollm2-135m")
                 && unknown.contains("GATEWAY_LLM_URL"), unknown);
         String spoken = answer(m, "Tell me a joke", true, new ArrayList<>()).result().text();
         assertTrue(spoken.contains("add a language model") && !spoken.contains("./"), "the spoken fallback has no shell commands: " + spoken);

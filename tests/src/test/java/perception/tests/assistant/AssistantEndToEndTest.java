@@ -157,7 +157,7 @@ class AssistantEndToEndTest {
     @Test
     void anUnknownRequestGetsTheHonestFallback() throws Exception {
         String reply = answer("assistant", "Write me a poem about the sea.", false);
-        assertTrue(reply.contains("without a language model") && reply.contains("./run-gateway models fetch smolvlm")
+        assertTrue(reply.contains("without a language model") && reply.contains("./run-gateway models fetch smollm2-135m")
                 && reply.contains("GATEWAY_LLM_URL") && reply.contains("tell the time"), reply);
     }
 

@@ -173,7 +173,7 @@ class ChainedGatewaysTest {
         JsonObject body = new JsonObject(r.body());
         assertEquals("assistant", body.getString("model"), r.body());
         String said = body.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
-        assertTrue(said.contains("./run-gateway models fetch smolvlm") && said.contains("GATEWAY_LLM_URL"), said);
+        assertTrue(said.contains("./run-gateway models fetch smollm2-135m") && said.contains("GATEWAY_LLM_URL"), said);
     }
 
     @Test
