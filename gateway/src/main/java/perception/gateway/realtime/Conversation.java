@@ -125,12 +125,13 @@ final class Conversation {
     }
 
     /**
-     * Messages for the LLM verticle ({role, parts:[{text}|{image, mime}]}): instructions, and what the
-     * linked camera sees, first; then the items.
+     * Messages for the LLM verticle ({role, parts:[{text}|{image, mime}]}): the instructions first,
+     * then the items; what the linked camera sees joins the newest user message, so the prompt's
+     * start stays the same from turn to turn and the model's cache of it is reused (in the system
+     * prompt, every new frame would change the first message and make the model re-read all).
      */
     JsonArray toMessages(String instructions, String cameraView) {
-        String system = cameraView == null ? instructions : instructions + "\n\n" + cameraView;
-        JsonArray messages = new JsonArray().add(text("system", system));
+        JsonArray messages = new JsonArray().add(text("system", instructions));
         JsonObject previous = null;
         for (Item i : items) {
             JsonObject m = i.message().copy();
@@ -142,6 +143,14 @@ final class Conversation {
             messages.add(m);
             previous = m;
         }
+        if (cameraView != null) {
+            JsonObject lastUser = null;
+            for (int i = messages.size() - 1; i > 0 && lastUser == null; i--) {
+                if ("user".equals(messages.getJsonObject(i).getString("role"))) lastUser = messages.getJsonObject(i);
+            }
+            if (lastUser != null) lastUser.getJsonArray("parts").add(new JsonObject().put("text", "\n\n" + cameraView));
+            else messages.getJsonObject(0).getJsonArray("parts").getJsonObject(0).put("text", instructions + "\n\n" + cameraView);
+        }
         return messages;
     }
 
@@ -151,6 +160,10 @@ final class Conversation {
 
     private void add(Item item) {
         items.addLast(item);
-        while (items.size() > maxItems) items.removeFirst();
+        // past the cap, drop a quarter at once: the next turns then share their prompt's start (and the
+        // model's cache of it) instead of each dropping one item and re-reading the whole conversation
+        if (items.size() > maxItems) {
+            while (items.size() > maxItems * 3 / 4) items.removeFirst();
+        }
     }
 }

@@ -107,10 +107,15 @@ public final class Fusion {
         return List.of(new ContentPart.Text(b.toString().strip()));
     }
 
+    /**
+     * Over budget, the oldest turns go until two thirds of the budget is left: the conversation then
+     * grows for several turns with the same start, which a model with a prompt cache (llama.cpp)
+     * does not read again; dropping one turn at a time would change the start at every turn.
+     */
     static List<ChatMessage> fitToBudget(List<ChatMessage> messages, Target target) {
-        if (target.tokenBudget() <= 0) return messages;
+        if (target.tokenBudget() <= 0 || cost(messages, target) <= target.tokenBudget()) return messages;
         List<ChatMessage> kept = new ArrayList<>(messages);
-        while (cost(kept, target) > target.tokenBudget()) {
+        while (cost(kept, target) > target.tokenBudget() * 2 / 3) {
             int oldest = -1;
             for (int i = 0; i < kept.size() - 1; i++) {
                 if (kept.get(i).role() != Role.SYSTEM) {

@@ -50,8 +50,14 @@ class FusionTest {
         assertEquals("sys prompt", out.get(0).text());
         assertEquals("last one", out.get(out.size() - 1).text());
         assertEquals(Role.USER, out.get(1).role());
-        assertEquals("question 8 with some words", out.get(1).text());
-        assertEquals(true, Fusion.cost(out, target(true, 50)) <= 50);
+        // over the budget, turns go until two thirds of it is left (sys 6 + last 6 + one pair 18 = 30 <= 33)
+        assertEquals("question 9 with some words", out.get(1).text());
+        assertEquals(true, Fusion.cost(out, target(true, 50)) <= 50 * 2 / 3);
+        // the next turns keep that start while they fit: a prompt cache reads only what is new
+        List<ChatMessage> next = new ArrayList<>(out.subList(1, out.size()));
+        next.add(ChatMessage.text(Role.ASSISTANT, "answer to the last one"));
+        List<ChatMessage> after = Fusion.conversation("sys prompt", next, new Fusion.Turn(null, "one more", null, null), target(true, 50));
+        assertEquals("question 9 with some words", after.get(1).text());
         // a budget too small for anything keeps the system prompt and the newest message
         List<ChatMessage> tiny = Fusion.conversation("sys prompt", history, new Fusion.Turn(null, "last one", null, null), target(true, 1));
         assertEquals(2, tiny.size());
