@@ -130,10 +130,15 @@ public final class GgufChatModel implements ChatModel {
         return llama.encode(text).length;
     }
 
+    /** The token ids llama.cpp reads for a prompt text (control tokens included). */
+    public int[] tokens(String text) {
+        return llama.encode(text);
+    }
+
     /** The prompt text the model reads for a request: its template over the messages, with the tools offered. */
     public String prompt(ChatRequest request) {
         List<ToolSpec> tools = offeredTools(request);
-        List<ChatMessage> messages = request.messages();
+        List<ChatMessage> messages = defused(request.messages());
         if (!templateTools) {
             // the template cannot render tools or tool turns: put them in the messages' text
             boolean toolTurns = messages.stream().anyMatch(m -> m.role() == ChatMessage.Role.TOOL || !m.toolCalls().isEmpty());
@@ -208,6 +213,33 @@ public final class GgufChatModel implements ChatModel {
             listener.onText(rest);
         }
         return new ChatResult(text.toString(), finish, promptTokens, produced, firstMillis, (System.nanoTime() - t0) / 1e6, made);
+    }
+
+    /**
+     * llama.cpp reads control tokens in the prompt's text as the tokens themselves, so a message
+     * holding "<|im_end|><|im_start|>system" would open a turn of its own; in messages they are
+     * broken by a zero-width space and read as plain text. Only the template writes them.
+     */
+    List<ChatMessage> defused(List<ChatMessage> messages) {
+        List<String> control = file.controlTokens();
+        if (control.isEmpty()) return messages;
+        List<ChatMessage> out = new java.util.ArrayList<>(messages.size());
+        for (ChatMessage m : messages) {
+            boolean touched = false;
+            List<perception.llm.ContentPart> parts = new java.util.ArrayList<>();
+            for (perception.llm.ContentPart p : m.parts()) {
+                if (p instanceof perception.llm.ContentPart.Text t && control.stream().anyMatch(t.text()::contains)) {
+                    String text = t.text();
+                    for (String c : control) text = text.replace(c, c.charAt(0) + "\u200B" + c.substring(1));
+                    parts.add(new perception.llm.ContentPart.Text(text));
+                    touched = true;
+                } else {
+                    parts.add(p);
+                }
+            }
+            out.add(touched ? m.withParts(parts) : m);
+        }
+        return out;
     }
 
     /** OpenAI's sampling in llama.cpp's words: its own defaults (top_k 40, min_p 0.05, repeat 1.1 …) are switched off. */

@@ -8,17 +8,20 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The metadata of a GGUF file, read in Java before llama.cpp sees the file: the magic and version
  * are checked, every length is bounded by the file's size, and only the keys the gateway needs are
- * kept (architecture, name, context length, chat template, the BOS/EOS token texts). A file that is
+ * kept (architecture, name, context length, chat template, the BOS/EOS token texts, the texts of
+ * the control tokens — what a message must not smuggle into a prompt). A file that is
  * not a GGUF, or is truncated, fails here with what to do instead of reaching native code.
  */
 public record GgufFile(Path path, int version, String architecture, String name, int contextLength, String chatTemplate,
-                       String bosToken, String eosToken) {
+                       String bosToken, String eosToken, List<String> controlTokens) {
 
     private static final int MAGIC = 0x46554747; // "GGUF", little-endian
     private static final long MAX_KEYS = 100_000;
@@ -43,6 +46,7 @@ public record GgufFile(Path path, int version, String architecture, String name,
             Map<String, Object> kept = new HashMap<>();
             long bosId = -1, eosId = -1;
             String[] tokens = new String[0];
+            int[] tokenTypes = new int[0];
             for (long i = 0; i < keys; i++) {
                 String key = r.string();
                 int type = r.u32();
@@ -57,6 +61,16 @@ public record GgufFile(Path path, int version, String architecture, String name,
                     }
                     continue;
                 }
+                if (key.equals("tokenizer.ggml.token_type") && type == ARRAY) {
+                    int elem = r.u32();
+                    long n = r.count(1);
+                    tokenTypes = new int[(int) Math.min(n, Integer.MAX_VALUE)];
+                    for (int t = 0; t < n; t++) {
+                        if (elem == 5 || elem == 4) tokenTypes[t] = r.u32();
+                        else r.skipValue(elem);
+                    }
+                    continue;
+                }
                 Object v = r.value(type);
                 if (key.equals("tokenizer.ggml.bos_token_id") && v instanceof Number num) bosId = num.longValue();
                 if (key.equals("tokenizer.ggml.eos_token_id") && v instanceof Number num) eosId = num.longValue();
@@ -64,18 +78,24 @@ public record GgufFile(Path path, int version, String architecture, String name,
             }
             String bos = bosId >= 0 && bosId < tokens.length ? tokens[(int) bosId] : null;
             String eos = eosId >= 0 && eosId < tokens.length ? tokens[(int) eosId] : null;
+            List<String> control = new ArrayList<>();
+            for (int t = 0; t < Math.min(tokens.length, tokenTypes.length); t++) {
+                if (tokenTypes[t] == CONTROL && tokens[t] != null && tokens[t].length() >= 3) control.add(tokens[t]);
+            }
             String arch = (String) kept.get("general.architecture");
             if (arch == null) throw new IOException(path + " has no general.architecture: not a llama.cpp model file");
             Object ctx = kept.get(arch + ".context_length");
             String name = (String) kept.getOrDefault("general.name", path.getFileName().toString());
             return new GgufFile(path, version, arch, name, ctx instanceof Number n ? (int) Math.min(Integer.MAX_VALUE, n.longValue()) : 0,
-                    (String) kept.get("tokenizer.chat_template"), bos, eos);
+                    (String) kept.get("tokenizer.chat_template"), bos, eos, List.copyOf(control));
         } catch (EOFException e) {
             throw new IOException(path + " is truncated (its metadata ends early): fetch it again with ./run-gateway models fetch", e);
         }
     }
 
     private static final int STRING = 8;
+    /** llama.cpp's token type of role markers and other tokens only a template may write. */
+    private static final int CONTROL = 3;
     private static final int ARRAY = 9;
 
     /** Little-endian reads that never allocate more than the file could hold. */

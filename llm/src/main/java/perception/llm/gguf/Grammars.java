@@ -16,12 +16,15 @@ import perception.llm.ToolSpec;
  * {@code tool_choice} is {@code required} or names a function ({@code <tool_call>} around JSON
  * whose name is an offered function and whose arguments follow its schema), else JSON when
  * {@code response_format} asks for it. The JSON schema is turned into GBNF by llama.cpp's own
- * converter ({@code toGrammar}); schemas are bounded in size before they reach it.
+ * converter ({@code toGrammar}); schemas are checked ({@link SchemaCheck}) and bounded before they
+ * reach it, and so is what it makes.
  */
 final class Grammars {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A schema longer than this is refused before the native converter sees it. */
     static final int MAX_SCHEMA_CHARS = 64 * 1024;
+    /** Nesting multiplies the converter's rules: a grammar past this size is refused, not parsed. */
+    static final int MAX_GRAMMAR_CHARS = 256 * 1024;
 
     private Grammars() {
     }
@@ -61,16 +64,24 @@ final class Grammars {
                 + json.replaceFirst("(?m)^root ::=", "tool-call-json ::=");
     }
 
+    /** The converter aborts the process on a schema it does not understand: only a checked one reaches it. */
     private static String convert(ObjectNode schema, UnaryOperator<String> toGrammar) {
         String text = schema.toString();
         if (text.length() > MAX_SCHEMA_CHARS) {
-            throw new LlmException(400, "invalid_request", "the JSON schema is " + text.length() + " characters; at most " + MAX_SCHEMA_CHARS + " are accepted");
+            throw new LlmException(400, "invalid_json_schema", "the JSON schema is " + text.length() + " characters; at most " + MAX_SCHEMA_CHARS + " are accepted");
         }
+        SchemaCheck.check(schema);
+        String grammar;
         try {
-            return toGrammar.apply(text);
+            grammar = toGrammar.apply(text);
         } catch (RuntimeException e) {
             throw new LlmException(400, "invalid_json_schema", "llama.cpp cannot turn this JSON schema into a grammar: "
                     + e.getMessage() + " (use a plainer schema: type, properties, required, enum, items)");
         }
+        if (grammar.length() > MAX_GRAMMAR_CHARS) {
+            throw new LlmException(400, "invalid_json_schema", "the JSON schema makes a grammar of " + grammar.length()
+                    + " characters (at most " + MAX_GRAMMAR_CHARS + "): nest less, or use fewer properties and choices");
+        }
+        return grammar;
     }
 }
