@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  */
 public final class GatewayConfig {
 
-    /** One known setting: key, default (null = unset) and what it does (also the README table). */
+    /** One known setting: key, default (null = unset) and what it does (also the tables of docs/configuration.md, checked by ConfigurationDocTest). */
     public record Setting(String key, String defaultValue, String description) {
         public String env() {
             return "GATEWAY_" + key.toUpperCase(Locale.ROOT);
@@ -64,7 +64,7 @@ public final class GatewayConfig {
                     "worker threads per inference pool; each ONNX Runtime session (vision, embedded LLM) then gets cores / inference_threads"
                     + " threads of its own (at least 1), so the threads of one pool's parallel runs do not outnumber the cores"),
             new Setting("shutdown_timeout_s", "10", "on SIGTERM, how long in-flight work may drain"),
-            // ---- voice first under load (issue #16): see README "Voice first under load" ----
+            // ---- voice first under load (issue #16): see docs/architecture.md, "Voice first" ----
             new Setting("scheduler", "priority", "priority | fifo: priority starts interactive work (voice turns) before best-effort work (video frames, file analysis); fifo runs each pool in arrival order"),
             new Setting("reserved_interactive_threads", "1", "threads (of inference_threads) best-effort work never takes, kept free for voice turns"),
             new Setting("best_effort_max_wait_ms", "1000", "a best-effort job that has waited this long starts even while interactive work waits (so video never starves)"),

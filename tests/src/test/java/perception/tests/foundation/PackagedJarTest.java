@@ -69,7 +69,7 @@ class PackagedJarTest {
     @Test
     void theJarIsSmallAndHoldsOnlyLinuxNatives() throws Exception {
         long size = Files.size(PackagedGateway.jar());
-        assertTrue(size <= MAX_JAR_BYTES, "the product jar is " + size / 1_000_000 + " MB, over the 100 MB budget; see README 'Size and memory'");
+        assertTrue(size <= MAX_JAR_BYTES, "the product jar is " + size / 1_000_000 + " MB, over the 100 MB budget; see docs/operations.md, 'Size and memory'");
         List<String> foreign = new ArrayList<>();
         try (ZipFile zip = new ZipFile(PackagedGateway.jar().toFile())) {
             zip.stream().map(e -> e.getName()).filter(n -> n.contains(".dSYM/") || n.endsWith(".dll") || n.endsWith(".dylib")

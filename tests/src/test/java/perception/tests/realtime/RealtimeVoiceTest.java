@@ -98,7 +98,7 @@ class RealtimeVoiceTest {
         }
     }
 
-    /** README: per-turn latency is exported as perception_realtime_latency_seconds{stage=...} histograms. */
+    /** docs/api.md: per-turn latency is exported as perception_realtime_latency_seconds{stage=...} histograms. */
     private static void assertLatencyExported() throws Exception {
         String metrics = new SpeechClient(gateway.port()).metrics();
         for (String stage : List.of("transcript", "first_token", "first_audio")) {

@@ -133,7 +133,7 @@ class VisionEndToEndTest {
         assertEquals(200, after.statusCode(), "still serving after " + refused + " refusals");
     }
 
-    /** README's /metrics row: the vision worker pool and the inference timer count the analyses done. */
+    /** docs/api.md's /metrics row: the vision worker pool and the inference timer count the analyses done. */
     @Test
     void metricsCountTheAnalysesOnTheVisionPool() throws Exception {
         double before = inferenceCount(metrics());

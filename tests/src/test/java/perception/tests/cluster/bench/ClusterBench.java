@@ -37,7 +37,7 @@ import perception.vision.Frame;
 import perception.vision.ImageDecoder;
 
 /**
- * Cluster benchmark (numbers go in README): in one JVM, a clustered gateway node (no models) and a
+ * Cluster benchmark (numbers go in docs/benchmarks.md): in one JVM, a clustered gateway node (no models) and a
  * worker node (speech + vision), talking over the clustered event bus on 127.0.0.1 exactly as
  * separate machines would (TCP, wire codecs). Measures, in the same run, one call from the worker's
  * own node (local delivery, no copy) against the same call from the gateway node (the remote hop):

@@ -85,7 +85,7 @@ public final class IdleMemoryBench {
         rows.forEach(System.out::println);
     }
 
-    /** The JVM options run-gateway and the Dockerfile pass (kept equal to them by hand; README shows both). */
+    /** The JVM options run-gateway and the Dockerfile pass (kept equal to them by hand; docs/operations.md shows both). */
     static final class PackagedJvm {
         static final List<String> OPTIONS = List.of(System.getProperty("bench.shipped.options",
                 "-XX:G1PeriodicGCInterval=15000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30").split("\\s+"));

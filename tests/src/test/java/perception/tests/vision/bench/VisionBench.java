@@ -38,7 +38,7 @@ import perception.vision.OnnxModel;
 import perception.vision.Vision;
 
 /**
- * Vision benchmark (numbers go in README): decode + preprocess of a 640×480 JPEG; each analyzer's
+ * Vision benchmark (numbers go in docs/benchmarks.md): decode + preprocess of a 640×480 JPEG; each analyzer's
  * latency and its overhead beyond the bare ONNX Runtime run(); frames per second sustained over the
  * /v1/video WebSocket; memory under a 60 fps flood. Run:
  * {@code mvn -B -o -Dmodels.skip=true -pl tests test-compile exec:java -Dexec.classpathScope=test
