@@ -208,7 +208,10 @@ public final class LlmVerticle extends VerticleBase {
             }
             UnaryOperator<ChatRequest> fuse = r -> r.withMessages(Fusion.prepare(r.messages(), new Fusion.Target(m.acceptsImages(),
                     m::countTokens, m.contextLength() > 0 ? Math.max(16, m.contextLength() * 3 / 4) : 0, 1100, vision)));
-            if (direct) return new AssistantModel.Reply(m.id(), m.chat(fuse.apply(request), listener, cancellation));
+            // naming the model skips the skills-first shortcut; with routing "tools" the model still gets the skills as tools
+            if (direct && a.routing() != AssistantModel.Routing.TOOLS) {
+                return new AssistantModel.Reply(m.id(), m.chat(fuse.apply(request), listener, cancellation));
+            }
             return a.answer(request, turn, spoken, fuse, listener, cancellation);
         }).onComplete(r -> {
             running.remove(id);

@@ -105,18 +105,18 @@ class EmbeddedToolCallsTest {
     @Test
     void aMalformedCallIsReportedAndTheGatewayKeepsServing() throws Exception {
         String url = broken.url("/v1/chat/completions");
-        HttpResponse<String> plain = ChatClient.post(url, request().encode());
+        HttpResponse<String> plain = ChatClient.post(url, request().put("model", "broken-tool-llm").encode());
         assertEquals(502, plain.statusCode(), plain.body());
         JsonObject error = new JsonObject(plain.body()).getJsonObject("error");
         assertEquals("invalid_tool_call", error.getString("code"));
         assertTrue(error.getString("message").contains("not valid JSON"), error.getString("message"));
 
         // nothing was streamed before the bad call (its text is withheld), so even a stream gets a plain error
-        HttpResponse<String> streamed = ChatClient.post(url, request().put("stream", true).encode());
+        HttpResponse<String> streamed = ChatClient.post(url, request().put("model", "broken-tool-llm").put("stream", true).encode());
         assertEquals(502, streamed.statusCode(), streamed.body());
         assertEquals("invalid_tool_call", new JsonObject(streamed.body()).getJsonObject("error").getString("code"));
 
-        ChatClient.Answer text = ChatClient.plain(url, request().put("tool_choice", "none"));
+        ChatClient.Answer text = ChatClient.plain(url, request().put("model", "broken-tool-llm").put("tool_choice", "none"));
         assertEquals("<tool_call>" + ToolCallTestModel.MALFORMED_CALL + "</tool_call>", text.content(), "still serving");
     }
 }
