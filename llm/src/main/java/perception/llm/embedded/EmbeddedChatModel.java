@@ -234,7 +234,7 @@ public final class EmbeddedChatModel implements ChatModel {
     }
 
     /** The tools the template shows: none for tool_choice none, only the named one for a named choice. */
-    static List<ToolSpec> offeredTools(ChatRequest request) {
+    public static List<ToolSpec> offeredTools(ChatRequest request) {
         if (!request.toolsOffered()) return List.of();
         if (request.toolChoice().mode() == ToolChoice.Mode.FUNCTION) {
             return request.tools().stream().filter(t -> t.name().equals(request.toolChoice().function())).toList();
@@ -303,18 +303,8 @@ public final class EmbeddedChatModel implements ChatModel {
             steps++;
         }
         long loopEnd = System.nanoTime();
-        String rest = stops.flush();
-        List<ToolCall> made = List.of();
-        if (calls != null) {
-            rest = calls.push(rest);
-            if (finish != FinishReason.CANCELLED) rest += calls.finish(finish == FinishReason.STOP);
-            made = calls.calls();
-            if (!made.isEmpty() && finish == FinishReason.STOP) finish = FinishReason.TOOL_CALLS;
-        }
-        if (!rest.isEmpty()) {
-            text.append(rest);
-            listener.onText(rest);
-        }
+        finish = ToolCallParser.end(stops, calls, finish, text, listener);
+        List<ToolCall> made = calls == null ? List.of() : calls.calls();
         ChatResult result = new ChatResult(text.toString(), finish, ids.length, produced, firstMillis, (System.nanoTime() - t0) / 1e6, made);
         return new Timed(result, (loopEnd - loopStart) / 1e6, (lm.ortNanos() - prefillOrt) / 1e6, steps);
     }

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import perception.llm.ChatResult;
 import perception.llm.LlmException;
+import perception.llm.TokenListener;
 import perception.llm.ToolCall;
 
 /**
@@ -88,6 +90,26 @@ public final class ToolCallParser {
 
     public List<ToolCall> calls() {
         return List.copyOf(calls);
+    }
+
+    /**
+     * How a generation ends, for either engine: the stop strings' held tail and what the parser
+     * (null when no tools were offered) still holds are streamed; calls made turn a STOP into
+     * TOOL_CALLS. Returns the finish reason.
+     */
+    public static ChatResult.FinishReason end(StopStrings stops, ToolCallParser calls, ChatResult.FinishReason finish,
+                                              StringBuilder text, TokenListener listener) {
+        String rest = stops.flush();
+        if (calls != null) {
+            rest = calls.push(rest);
+            if (finish != ChatResult.FinishReason.CANCELLED) rest += calls.finish(finish == ChatResult.FinishReason.STOP);
+            if (!calls.calls.isEmpty() && finish == ChatResult.FinishReason.STOP) finish = ChatResult.FinishReason.TOOL_CALLS;
+        }
+        if (!rest.isEmpty()) {
+            text.append(rest);
+            listener.onText(rest);
+        }
+        return finish;
     }
 
     private void parse(String body) {

@@ -23,9 +23,9 @@ import perception.llm.LlmException;
 import perception.llm.Sampling;
 import perception.llm.TokenListener;
 import perception.llm.ToolCall;
-import perception.llm.ToolChoice;
 import perception.llm.ToolSpec;
 import perception.llm.embedded.ChatTemplate;
+import perception.llm.embedded.EmbeddedChatModel;
 import perception.llm.embedded.StopStrings;
 import perception.llm.embedded.ToolCallParser;
 
@@ -137,7 +137,7 @@ public final class GgufChatModel implements ChatModel {
 
     /** The prompt text the model reads for a request: its template over the messages, with the tools offered. */
     public String prompt(ChatRequest request) {
-        List<ToolSpec> tools = offeredTools(request);
+        List<ToolSpec> tools = EmbeddedChatModel.offeredTools(request);
         List<ChatMessage> messages = defused(request.messages());
         if (!templateTools) {
             // the template cannot render tools or tool turns: put them in the messages' text
@@ -159,7 +159,7 @@ public final class GgufChatModel implements ChatModel {
                     + " has a context of " + context + " tokens: shorten the conversation (or raise llm_context)");
         }
         int max = Math.min(request.maxTokens() == null ? Integer.MAX_VALUE : request.maxTokens(), context - promptTokens);
-        List<ToolSpec> tools = offeredTools(request);
+        List<ToolSpec> tools = EmbeddedChatModel.offeredTools(request);
         String grammar = Grammars.of(request, tools, LlamaModel::jsonSchemaToGrammar);
         InferenceParameters params = parameters(prompt, request.sampling(), max, request.stop(), grammar);
         if (cancellation.isCancelled()) return new ChatResult("", FinishReason.CANCELLED, promptTokens, 0, 0, 0);
@@ -200,18 +200,8 @@ public final class GgufChatModel implements ChatModel {
             if (it.hasNext()) it.cancel();
         }
         if (finish == FinishReason.STOP && produced >= max && !stops.stopped()) finish = FinishReason.LENGTH;
-        String rest = stops.flush();
-        List<ToolCall> made = List.of();
-        if (calls != null) {
-            rest = calls.push(rest);
-            if (finish != FinishReason.CANCELLED) rest += calls.finish(finish == FinishReason.STOP);
-            made = calls.calls();
-            if (!made.isEmpty() && finish == FinishReason.STOP) finish = FinishReason.TOOL_CALLS;
-        }
-        if (!rest.isEmpty()) {
-            text.append(rest);
-            listener.onText(rest);
-        }
+        finish = ToolCallParser.end(stops, calls, finish, text, listener);
+        List<ToolCall> made = calls == null ? List.of() : calls.calls();
         return new ChatResult(text.toString(), finish, promptTokens, produced, firstMillis, (System.nanoTime() - t0) / 1e6, made);
     }
 
@@ -256,14 +246,6 @@ public final class GgufChatModel implements ChatModel {
         if (!stop.isEmpty()) p.setStopStrings(stop.toArray(String[]::new));
         if (grammar != null) p.setGrammar(grammar);
         return p;
-    }
-
-    static List<ToolSpec> offeredTools(ChatRequest request) {
-        if (!request.toolsOffered()) return List.of();
-        if (request.toolChoice().mode() == ToolChoice.Mode.FUNCTION) {
-            return request.tools().stream().filter(t -> t.name().equals(request.toolChoice().function())).toList();
-        }
-        return request.tools();
     }
 
     @Override
