@@ -2,7 +2,6 @@ package perception.tests.realtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
@@ -14,15 +13,13 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.util.Base64;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import perception.tests.TestGateway;
 import perception.tests.llm.ChatClient;
+import perception.tests.vision.VideoClient;
 
 /**
  * The default GGUF model (SmolLM2-135M-Instruct, greedy) behind every sense: a spoken question no
@@ -64,40 +61,16 @@ class GgufVoiceTest {
 
     @Test
     void theModelNamesWhatTheLinkedCameraSees() throws Exception {
-        BlockingQueue<JsonObject> video = new LinkedBlockingQueue<>();
-        var ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + gateway.port() + "/v1/video"), new java.net.http.WebSocket.Listener() {
-                    final StringBuilder text = new StringBuilder();
-
-                    @Override
-                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
-                        text.append(data);
-                        if (last) {
-                            video.add(new JsonObject(text.toString()));
-                            text.setLength(0);
-                        }
-                        w.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
-        try {
-            JsonObject created = video.poll(10, TimeUnit.SECONDS);
-            String videoSession = created.getString("session_id");
-            ws.sendBinary(java.nio.ByteBuffer.wrap(RealtimeVoiceTest.photo()), true).join();
-            JsonObject analysis;
-            do {
-                analysis = video.poll(30, TimeUnit.SECONDS);
-                assertNotNull(analysis, "no frame.analysis");
-            } while (!"frame.analysis".equals(analysis.getString("type")));
+        try (VideoClient camera = new VideoClient(gateway.port())) {
+            JsonObject analysis = camera.analyse(RealtimeVoiceTest.photo(), 30);
             // dog.jpg holds a dog, a bicycle and a truck: the model must name one of the labels the detector reported
             java.util.Set<String> labels = new java.util.TreeSet<>();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"label\":\"([a-z ]+)\"").matcher(analysis.encode());
-            while (m.find()) labels.add(m.group(1));
+            analysis.getJsonArray("objects").forEach(o -> labels.add(((JsonObject) o).getString("label")));
             assertFalse(labels.isEmpty(), analysis.encode());
             try (RealtimeClient c = new RealtimeClient(gateway.port())) {
                 c.await("session.created", 5000);
                 c.send(new JsonObject().put("type", "session.update").put("session", new JsonObject()
-                        .put("output_modalities", new JsonArray().add("text")).put("video_session", videoSession)));
+                        .put("output_modalities", new JsonArray().add("text")).put("video_session", camera.sessionId())));
                 c.await("session.updated", 5000);
                 c.send(new JsonObject().put("type", "conversation.item.create").put("item", new JsonObject().put("type", "message")
                         .put("role", "user").put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", "What do you see?")))));
@@ -106,8 +79,6 @@ class GgufVoiceTest {
                 System.out.println("camera answer: " + text);
                 assertTrue(labels.stream().anyMatch(text.toLowerCase()::contains), "the camera saw " + labels + "; the model said: " + text);
             }
-        } finally {
-            ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").join();
         }
     }
 
