@@ -22,11 +22,12 @@ final class VideoLink {
     static String describe(GatewayContext context, String videoSession) {
         if (videoSession == null) return null;
         VideoSessions sessions = VideoSessions.of(context);
-        if (!sessions.isOpen(videoSession)) return "The user's camera (video session " + videoSession + ") is not connected.";
+        // all of it inside the observed quote: the assistant's skills match the user's own words only
+        if (!sessions.isOpen(videoSession)) return Fusion.observed("user's camera", "not connected (video session " + videoSession + ")");
         return sessions.latest(videoSession)
                 .filter(f -> System.currentTimeMillis() - f.analyzedAtMillis() <= MAX_AGE_MS)
-                .map(f -> "The user's camera shows, right now:\n" + Fusion.observed("camera view", f.analysis().toPromptText()))
-                .orElse("The user's camera is connected but no frame has been analysed yet.");
+                .map(f -> Fusion.observed("camera view", "The user's camera shows, right now:\n" + f.analysis().toPromptText()))
+                .orElse(Fusion.observed("user's camera", "connected, but no frame has been analysed yet"));
     }
 
     /** The latest analysed frame (at most a minute old) as the bus form of an observation, or null. */

@@ -60,7 +60,8 @@ public final class BuiltInAssistant implements ChatModel {
     static Optional<String> lastUserText(ChatRequest request) {
         List<ChatMessage> m = request.messages();
         ChatMessage last = m.get(m.size() - 1);
-        return last.role() == ChatMessage.Role.USER ? Optional.of(last.text()) : Optional.empty();
+        // perceived content (a camera view, an image's analysis) is data, never the user's request
+        return last.role() == ChatMessage.Role.USER ? Optional.of(perception.llm.fusion.Fusion.ownWords(last.text())) : Optional.empty();
     }
 
     /** What the skill of an intent says; SkillException when it could not (unknown place, nothing to look at). */

@@ -72,6 +72,14 @@ public final class Fusion {
                 + safe.strip() + "\n<<end of observed " + source + ">>";
     }
 
+    private static final java.util.regex.Pattern OBSERVED = java.util.regex.Pattern.compile(
+            "<<observed ([^(>]*?) \\(data from the senses[^>]*>>.*?<<end of observed \\1>>", java.util.regex.Pattern.DOTALL);
+
+    /** A message's text without the perceived content quoted in it ({@link #observed}): the user's own words. */
+    public static String ownWords(String text) {
+        return OBSERVED.matcher(text).replaceAll(" ").replaceAll("\\s+", " ").strip();
+    }
+
     /** Describes images for a model that does not see, then drops the oldest turns until the budget holds. */
     public static List<ChatMessage> prepare(List<ChatMessage> messages, Target target) {
         List<ChatMessage> out = target.acceptsImages() ? new ArrayList<>(messages) : describeImages(messages, target.describer());
