@@ -34,6 +34,11 @@ public final class GatewayConfig {
         public String flag() {
             return "--" + key.replace('_', '-');
         }
+
+        /** A true/false setting: its flag alone ({@code --cluster}) means true. */
+        public boolean isBoolean() {
+            return "true".equals(defaultValue) || "false".equals(defaultValue);
+        }
     }
 
     public static final List<String> ANALYZERS = perception.vision.Analyzer.names();
@@ -167,20 +172,31 @@ public final class GatewayConfig {
         Map<String, String> v = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (!a.startsWith("--")) throw new ConfigException("unexpected argument '" + a + "': settings are given as --name value; see --help");
+            if (!a.startsWith("--")) {
+                throw new ConfigException("unexpected argument '" + a + "': settings are given as --name value (a true/false setting's"
+                        + " flag alone means true, e.g. --cluster); see --help");
+            }
             String name = a.substring(2);
-            String value;
+            String value = null;
             int eq = name.indexOf('=');
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new ConfigException("flag " + a + " needs a value, e.g. " + a + " VALUE");
             }
             String key = name.replace('-', '_');
             known(key, "flag --" + name);
+            if (value == null) {
+                String next = i + 1 < args.length ? args[i + 1] : null;
+                if (BY_KEY.get(key).isBoolean()) {
+                    // a bare boolean flag means true; "--cluster false" still reads its value
+                    boolean takesNext = next != null && ("true".equalsIgnoreCase(next) || "false".equalsIgnoreCase(next));
+                    value = takesNext ? args[++i] : "true";
+                } else if (next != null) {
+                    value = args[++i];
+                } else {
+                    throw new ConfigException("flag " + a + " needs a value, e.g. " + a + " VALUE");
+                }
+            }
             v.put(key, value);
         }
         return v;
