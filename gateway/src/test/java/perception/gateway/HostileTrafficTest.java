@@ -366,6 +366,49 @@ class HostileTrafficTest {
     }
 
     @Test
+    void startUpAndStreamedAnswersRegisterNoGaugeTwice() throws Exception {
+        // issue #29 item 7: every start logged WARN "This Gauge has been already registered
+        // (vertx.eventbus.pending, perception.generate)". Micrometer warns once per JVM and then logs at
+        // debug, so the logger is put at debug here: a registration twice shows whichever test ran first.
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.micrometer.core.instrument.MeterRegistry");
+        var level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.setContext(logger.getLoggerContext());
+        appender.start();
+        logger.addAppender(appender);
+        Gateway g = start();
+        try {
+            for (int i = 0; i < 3; i++) { // each streamed answer listens on a bus address of its own (one family)
+                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + "/v1/chat/completions"))
+                        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(new JsonObject()
+                                .put("model", "assistant").put("stream", true)
+                                .put("messages", new io.vertx.core.json.JsonArray().add(new JsonObject().put("role", "user")
+                                        .put("content", "what is " + i + " plus 2"))).encode())).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+            }
+            List<String> twice;
+            synchronized (appender.list) {
+                twice = appender.list.stream().map(e -> e.getFormattedMessage()).filter(m -> m.contains("already registered")).toList();
+            }
+            assertEquals(List.of(), twice, "Vert.x's gauges, registered again at each consumer and message, are no warning");
+            String metrics = get(g, "/metrics").body();
+            assertTrue(metrics.contains("vertx_eventbus_pending{address=\"perception.generate.stream.*\"}"), grep(metrics, "eventbus_pending"));
+            // a gauge of the gateway's own registered twice is still said
+            io.micrometer.core.instrument.Gauge.builder("perception.test.twice", () -> 1).register(g.context().meters());
+            io.micrometer.core.instrument.Gauge.builder("perception.test.twice", () -> 2).register(g.context().meters());
+            synchronized (appender.list) {
+                twice = appender.list.stream().map(e -> e.getFormattedMessage()).filter(m -> m.contains("already registered")).toList();
+            }
+            assertEquals(1, twice.size(), "our own gauge registered twice is logged: " + twice);
+        } finally {
+            logger.detachAppender(appender);
+            logger.setLevel(level);
+            stop(g);
+        }
+    }
+
+    @Test
     void oneOffAddressesAreLabelledByFamily() {
         assertEquals("perception.generate.stream.*", Gateway.addressFamily("perception.generate.stream.3f2a9c1e-4b5d-4e6f-8a9b-0c1d2e3f4a5b"));
         assertEquals("perception.transcribe.turns.*", Gateway.addressFamily("perception.transcribe.turns.3f2a9c1e-4b5d-4e6f-8a9b-0c1d2e3f4a5b"));
