@@ -496,6 +496,93 @@ class HostileTrafficTest {
         }
     }
 
+    /**
+     * Opens a WebSocket on a raw socket (offering permessage-deflate when asked, which the server must
+     * not agree to), sends one binary frame of {@code size} zero bytes (deflated, RSV1 set, when asked)
+     * and returns the close code the server answers with (-1: the connection ended without a close
+     * frame), or fails after 30 s.
+     */
+    private static int oneFrame(Gateway g, String path, int size, boolean deflate) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", g.port())) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + (deflate ? "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n" : "") + "\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(s.getInputStream()));
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.readUnsignedByte());
+            assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+            assertFalse(head.toString().toLowerCase(java.util.Locale.ROOT).contains("-deflate"), "no WebSocket compression is agreed: " + head);
+            boolean deflated = deflate; // a hostile client deflates (RSV1) all the same
+            byte[] payload = new byte[size];
+            if (deflated) {
+                java.util.zip.Deflater d = new java.util.zip.Deflater(9, true);
+                d.setInput(payload);
+                ByteArrayOutputStream z = new ByteArrayOutputStream();
+                byte[] buf = new byte[65536];
+                int n;
+                while ((n = d.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH)) > 0) z.write(buf, 0, n);
+                byte[] all = z.toByteArray();
+                payload = java.util.Arrays.copyOf(all, all.length - 4); // without the 00 00 ff ff tail (RFC 7692)
+            }
+            ByteArrayOutputStream frame = new ByteArrayOutputStream();
+            frame.write(deflated ? 0xC2 : 0x82); // FIN, (RSV1), binary
+            if (payload.length < 126) {
+                frame.write(0x80 | payload.length);
+            } else if (payload.length <= 0xffff) {
+                frame.write(0x80 | 126);
+                frame.write(payload.length >>> 8);
+                frame.write(payload.length & 0xff);
+            } else {
+                frame.write(0x80 | 127);
+                for (int i = 7; i >= 0; i--) frame.write((int) ((long) payload.length >>> (8 * i)) & 0xff);
+            }
+            frame.write(new byte[4]); // mask key 0: the payload goes as it is
+            out.write(frame.toByteArray());
+            try {
+                out.write(payload);
+                out.flush();
+            } catch (IOException closedWhileSending) {
+                // the server closed as soon as it read the header: its close frame is already here
+            }
+            try {
+                while (true) {
+                    int b0 = in.readUnsignedByte();
+                    long len = in.readUnsignedByte() & 0x7f;
+                    if (len == 126) len = in.readUnsignedShort();
+                    else if (len == 127) len = in.readLong();
+                    byte[] body = new byte[(int) len];
+                    in.readFully(body);
+                    if ((b0 & 0x0f) == 0x8) return body.length >= 2 ? ((body[0] & 0xff) << 8) | (body[1] & 0xff) : 1005;
+                }
+            } catch (java.io.EOFException | java.net.SocketException ended) {
+                return -1;
+            }
+        }
+    }
+
+    @Test
+    void aSingleFrameOverTheFrameCapClosesWith1009EvenDeflated() throws Exception {
+        // issue #29 item 5: under the default caps (ws_max_frame_kb 1024, ws_max_message_mb 16) a single
+        // 16 MB frame passed on /v1/video and /v1/realtime; only the 16 MB message cap held
+        Gateway g = start();
+        try {
+            for (String path : List.of("/v1/video", "/v1/realtime")) {
+                assertEquals(1009, oneFrame(g, path, 16 * 1024 * 1024 - 1024, false), path + ": a plain 16 MB frame");
+                // permessage-deflate made the cap apply to the compressed bytes (16 KB here), not to the 16 MB
+                // it inflated to; now no compression is agreed, and a deflated (RSV1) frame is a protocol error
+                int deflated = oneFrame(g, path, 16 * 1024 * 1024 - 1024, true);
+                assertTrue(deflated == 1002 || deflated == -1, path + ": a deflated frame of 16 MB is refused, got close " + deflated);
+            }
+            assertEquals(200, get(g, "/health").statusCode());
+        } finally {
+            stop(g);
+        }
+    }
+
     @Test
     void aClientThatStopsReadingIsNotReadFromAndIsClosed() throws Exception {
         Gateway g = start("ws_max_queued_kb", "256", "slow_consumer_s", "3");
