@@ -253,6 +253,53 @@ class HostileTrafficTest {
         }
     }
 
+    /** Sends raw bytes, then the client's FIN (half-close), and returns everything the server sent before closing. */
+    private static String sendThenFin(Gateway g, String raw) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", g.port())) {
+            s.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            s.shutdownOutput();
+            return readUntilClosed(s, 20_000);
+        }
+    }
+
+    @Test
+    void aRequestFollowedByTheClientsFinIsAnsweredBeforeTheClose() throws Exception {
+        // issue #29 item 6: a request followed by the client's FIN saw the connection closed with no reply
+        Gateway g = start();
+        Path uploads = Routes.UPLOADS;
+        java.util.Set<Path> before = files(uploads);
+        try {
+            String part = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n\r\n" + "x".repeat(5000);
+            String head = "POST /v1/audio/transcriptions HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n";
+            // the whole body by its Content-Length, but no final boundary
+            String whole = sendThenFin(g, head + "Content-Length: " + part.length() + "\r\n\r\n" + part);
+            assertTrue(whole.startsWith("HTTP/1.1 400"), "whole body without its final boundary, then FIN: " + whole);
+            assertTrue(whole.contains("\"incomplete_multipart\""), whole);
+            // only part of the body its Content-Length announces
+            String cut = sendThenFin(g, head + "Content-Length: 1000000\r\n\r\n" + part);
+            assertTrue(cut.startsWith("HTTP/1.1 400") && cut.contains("\"incomplete_multipart\""), "a cut multipart body, then FIN: " + cut);
+            String json = sendThenFin(g, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 500\r\n\r\n{\"model\": \"assistant\", ");
+            assertTrue(json.startsWith("HTTP/1.1 400") && json.contains("\"incomplete_body\""), "a cut JSON body, then FIN: " + json);
+            assertErrorShape(json.substring(json.indexOf("\r\n\r\n") + 4));
+            String health = sendThenFin(g, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(health.startsWith("HTTP/1.1 200"), "a whole request, then FIN: " + health);
+            long end = System.currentTimeMillis() + 10_000;
+            java.util.Set<Path> left;
+            do {
+                left = files(uploads);
+                left.removeAll(before);
+                if (!left.isEmpty()) Thread.sleep(100);
+            } while (!left.isEmpty() && System.currentTimeMillis() < end);
+            assertEquals(java.util.Set.of(), left, "the unfinished uploads' temp files are deleted");
+            String metrics = get(g, "/metrics").body();
+            assertTrue(metrics.contains("perception_http_active_requests 1.0"), "only the /metrics request itself is active: " + grep(metrics, "active"));
+        } finally {
+            stop(g);
+        }
+    }
+
     private static String malformedPart(String param) {
         String body = "--b\r\nContent-Disposition: form-data; name=\"file\"; " + param + "\r\nContent-Type: audio/wav\r\n\r\nabc\r\n--b--\r\n";
         return "POST /v1/audio/transcriptions HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: "
