@@ -80,6 +80,7 @@ public final class GatewayConfig {
             new Setting("ws_max_queued_kb", "1024", "output queued for one slow WebSocket client, in KB, before the gateway stops reading from it"),
             new Setting("slow_consumer_s", "30", "close (1008) a WebSocket whose client reads none of its queued output for this long"),
             new Setting("max_audio_seconds", "1800", "longest audio file accepted for transcription (checked before decoding WAV)"),
+            new Setting("speech_max_seconds", "600", "most seconds of audio one /v1/audio/speech request makes (more: 400 audio_too_long, or the stream aborted if audio was already sent)"),
             new Setting("stream_max_message_seconds", "10", "most audio in one /v1/audio/stream message (more: close 1009)"),
             new Setting("stream_max_session_seconds", "3600", "most audio in one /v1/audio/stream session (more: close 1008)"),
             new Setting("pool_queue", "32", "jobs waiting per inference pool; beyond it new work gets 503 with Retry-After"),
@@ -110,7 +111,7 @@ public final class GatewayConfig {
 
     /** The settings of the limits block above, each a whole number above 0, read with {@link #limit}. */
     static final List<String> LIMITS = List.of("header_timeout_s", "body_timeout_s", "idle_timeout_s", "ws_max_frame_kb",
-            "ws_max_message_mb", "ws_max_queued_kb", "slow_consumer_s", "max_audio_seconds", "stream_max_message_seconds",
+            "ws_max_message_mb", "ws_max_queued_kb", "slow_consumer_s", "max_audio_seconds", "speech_max_seconds", "stream_max_message_seconds",
             "stream_max_session_seconds", "pool_queue", "realtime_max_item_kb", "key_rps", "key_max_sessions",
             "realtime_max_session_seconds", "max_answer_tokens");
 

@@ -67,10 +67,13 @@ public final class SpeechVerticle extends VerticleBase {
     private volatile boolean stopping;
     /** Syntheses in progress (touched on this verticle's event loop): stop waits until each has told its caller how it ended. */
     private final java.util.Set<Future<?>> synthesizing = new java.util.HashSet<>();
+    private final io.micrometer.core.instrument.Counter synthesized;
 
     public SpeechVerticle(GatewayContext context) {
         this.context = context;
         this.work = new SenseWork(context, "speech", "speech");
+        this.synthesized = io.micrometer.core.instrument.Counter.builder("perception.speech.synthesized.seconds")
+                .description("seconds of audio synthesised (all callers)").register(context.meters());
     }
 
     /** The loaded models, for in-process users such as the realtime voice verticle; null until loaded. */
@@ -220,9 +223,10 @@ public final class SpeechVerticle extends VerticleBase {
         Future<Void> told = blocking(() -> {
             long t0 = System.nanoTime();
             long bytes = synthesizer.synthesize(req.getString("input", ""), req.getInteger("sample_rate", 24000),
-                    req.getDouble("speed", 1.0), pcm -> {
+                    req.getDouble("speed", 1.0), req.getDouble("max_seconds", Double.POSITIVE_INFINITY), pcm -> {
                         if (out.lost() || stopping) throw new CancelledException();
                         chunks.incrementAndGet();
+                        synthesized.increment(pcm.length / 2.0 / req.getInteger("sample_rate", 24000));
                         out.piece(Buffer.buffer(pcm));
                     });
             timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -270,6 +274,10 @@ public final class SpeechVerticle extends VerticleBase {
             return new ApiError(400, "invalid_request_error", "invalid_audio", e.getMessage(), null);
         }
         if (e instanceof SessionClosedException) return new ApiError(410, "invalid_request_error", "session_closed", e.getMessage(), null);
+        if (e instanceof perception.speech.SpeechTooLongException) {
+            return new ApiError(400, "invalid_request_error", "audio_too_long", "The speech for this input is longer than the gateway's limit of "
+                    + Math.round(((perception.speech.SpeechTooLongException) e).maxSeconds()) + " s (setting speech_max_seconds): send shorter text, or a higher speed.", null);
+        }
         return null;
     }
 

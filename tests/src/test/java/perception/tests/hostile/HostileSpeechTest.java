@@ -33,7 +33,8 @@ class HostileSpeechTest {
     @BeforeAll
     static void start() throws Exception {
         gateway = TestGateway.start("analyzers", "", "llm_backend", "none", "max_body_mb", "2",
-                "stream_max_message_seconds", "10", "max_audio_seconds", "600", "inference_threads", "1", "pool_queue", "1");
+                "stream_max_message_seconds", "10", "max_audio_seconds", "600", "inference_threads", "1", "pool_queue", "1",
+                "speech_max_seconds", "3600"); // the pathological token below makes more than the default 600 s
         client = new SpeechClient(gateway.port());
     }
 
