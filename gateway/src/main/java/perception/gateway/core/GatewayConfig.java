@@ -79,7 +79,7 @@ public final class GatewayConfig {
             new Setting("ws_max_message_mb", "16", "largest WebSocket message, in MB (larger: close 1009)"),
             new Setting("ws_max_queued_kb", "1024", "output queued for one slow WebSocket client, in KB, before the gateway stops reading from it"),
             new Setting("slow_consumer_s", "30", "close (1008) a WebSocket whose client reads none of its queued output for this long"),
-            new Setting("max_audio_seconds", "1800", "longest audio file accepted for transcription (checked before decoding WAV)"),
+            new Setting("max_audio_seconds", "1800", "longest audio file accepted for transcription (checked from the header before decoding, then while decoding at 16 kHz)"),
             new Setting("speech_max_seconds", "600", "most seconds of audio one /v1/audio/speech request makes (more: 400 audio_too_long, or the stream aborted if audio was already sent)"),
             new Setting("stream_max_message_seconds", "10", "most audio in one /v1/audio/stream message (more: close 1009)"),
             new Setting("stream_max_session_seconds", "3600", "most audio in one /v1/audio/stream session (more: close 1008)"),
