@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -625,6 +626,136 @@ class HostileTrafficTest {
                 assertTrue(deflated == 1002 || deflated == -1, path + ": a deflated frame of 16 MB is refused, got close " + deflated);
             }
             assertEquals(200, get(g, "/health").statusCode());
+        } finally {
+            stop(g);
+        }
+    }
+
+    /** This process's peak resident memory since {@link #resetPeakRss}, in MB (Linux: VmHWM). */
+    private static long peakRssMb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+        throw new IllegalStateException("no VmHWM in /proc/self/status");
+    }
+
+    private static long resetPeakRss() throws IOException {
+        Files.writeString(Path.of("/proc/self/clear_refs"), "5"); // resets VmHWM to the current RSS
+        return peakRssMb();
+    }
+
+    /** A 35-byte GIF: a 1x1 logical screen (2-colour table) holding one 20000x20000 frame of almost no LZW data. */
+    static byte[] gifFrameBiggerThanItsScreen() {
+        ByteBuffer b = ByteBuffer.allocate(35).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("GIF89a".getBytes(StandardCharsets.ISO_8859_1)).putShort((short) 1).putShort((short) 1).put((byte) 0x80).put((byte) 0).put((byte) 0);
+        b.put(new byte[] {0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF}); // global colour table: black, white
+        b.put((byte) 0x2C).putShort((short) 0).putShort((short) 0).putShort((short) 20000).putShort((short) 20000).put((byte) 0);
+        b.put((byte) 2).put((byte) 2).put((byte) 0x44).put((byte) 0x01).put((byte) 0).put((byte) 0x3B);
+        return Arrays.copyOf(b.array(), b.position());
+    }
+
+    /**
+     * A TIFF whose width tag is given twice, 20000 then 1 (a reader keeping the last saw a 1x20000 image),
+     * with one Deflate strip of 20000x20000 zero bytes (400 MB of grey from a 400 KB file).
+     */
+    static byte[] tiffWithTwoWidths() {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(9);
+        byte[] row = new byte[20000];
+        ByteArrayOutputStream strip = new ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        for (int y = 0; y < 20000; y++) {
+            deflater.setInput(row);
+            while (!deflater.needsInput()) strip.write(buf, 0, deflater.deflate(buf));
+        }
+        deflater.finish();
+        while (!deflater.finished()) strip.write(buf, 0, deflater.deflate(buf));
+        int[][] tags = {{256, 4, 20000}, {256, 4, 1}, {257, 4, 20000}, {258, 3, 8}, {259, 3, 8}, {262, 3, 1}, {273, 4, 0},
+                {277, 3, 1}, {278, 4, 20000}, {279, 4, strip.size()}};
+        int ifd = 8;
+        int data = ifd + 2 + tags.length * 12 + 4;
+        ByteBuffer b = ByteBuffer.allocate(data + strip.size()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(ifd).putShort((short) tags.length);
+        for (int[] t : tags) {
+            b.putShort((short) t[0]).putShort((short) t[1]).putInt(1);
+            if (t[1] == 3) b.putShort((short) t[2]).putShort((short) 0);
+            else b.putInt(t[0] == 273 ? data : t[2]);
+        }
+        b.putInt(0); // no next page; the strip follows
+        b.put(strip.toByteArray());
+        return b.array();
+    }
+
+    /**
+     * A flat 3072x3072 progressive JPEG (the JDK's encoder) with its smallest scan repeated until it has
+     * 3,000 scans: an AC scan of a flat image is a few bytes (end-of-band runs), yet each is a pass over
+     * all its 147,456 blocks.
+     */
+    static byte[] jpegWithThousandsOfScans() throws IOException {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(3072, 3072, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var gfx = img.createGraphics();
+        gfx.setColor(new java.awt.Color(90, 120, 150));
+        gfx.fillRect(0, 0, 3072, 3072);
+        gfx.dispose();
+        javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+        javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        try (var out = javax.imageio.ImageIO.createImageOutputStream(jpeg)) {
+            writer.setOutput(out);
+            writer.write(null, new javax.imageio.IIOImage(img, null, null), param);
+        }
+        byte[] b = jpeg.toByteArray();
+        // the scans: each from its SOS marker to the next marker that is not a restart or a stuffed byte
+        List<int[]> scans = new java.util.ArrayList<>();
+        for (int i = 2; i + 3 < b.length; ) {
+            int marker = b[i + 1] & 0xFF;
+            if (marker == 0xD9) break;
+            int end = i + 2 + ((b[i + 2] & 0xFF) << 8 | (b[i + 3] & 0xFF));
+            if (marker == 0xDA) {
+                while (end + 1 < b.length && !((b[end] & 0xFF) == 0xFF && (b[end + 1] & 0xFF) != 0
+                        && ((b[end + 1] & 0xFF) < 0xD0 || (b[end + 1] & 0xFF) > 0xD7))) end++;
+                scans.add(new int[] {i, end});
+            }
+            i = end;
+        }
+        assertTrue(scans.size() > 1, "the JDK wrote a progressive JPEG: " + scans.size() + " scans");
+        int[] smallest = scans.stream().min(java.util.Comparator.comparingInt(s -> s[1] - s[0])).orElseThrow();
+        int[] last = scans.get(scans.size() - 1);
+        ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+        bomb.write(b, 0, last[1]);
+        for (int n = scans.size(); n < 3000; n++) bomb.write(b, smallest[0], smallest[1] - smallest[0]);
+        bomb.write(b, last[1], b.length - last[1]);
+        return bomb.toByteArray();
+    }
+
+    @Test
+    void imageBombsPastTheMegapixelCheckAreRefusedFromTheirHeaders() throws Exception {
+        // issue #29 item 2: a 35-byte GIF (1x1 screen, 20000x20000 frame) took 16 s and 3 GB; a TIFF with its width
+        // tag twice 4 s and 1 GB before its 400; a progressive JPEG of 3,000 scans 10 s
+        Gateway g = start();
+        List<String> failures = new java.util.ArrayList<>();
+        try {
+            for (Object[] c : new Object[][] {
+                    {"image/gif", gifFrameBiggerThanItsScreen(), "outside its 1x1 screen"},
+                    {"image/tiff", tiffWithTwoWidths(), "width tag appears twice"},
+                    {"image/jpeg", jpegWithThousandsOfScans(), "more than 100 scans"}}) {
+                byte[] image = (byte[]) c[1];
+                long before = resetPeakRss();
+                long t0 = System.nanoTime();
+                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + g.port() + "/v1/images/describe"))
+                        .timeout(java.time.Duration.ofSeconds(120)).header("content-type", (String) c[0])
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(), HttpResponse.BodyHandlers.ofString());
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                long grew = peakRssMb() - before;
+                System.out.printf("HostileTrafficTest: %s of %d bytes: %d in %d ms, peak RSS +%d MB%n", c[0], image.length, r.statusCode(), ms, grew);
+                String body = r.body().length() > 300 ? r.body().substring(0, 300) : r.body();
+                if (r.statusCode() != 400 || !r.body().contains("\"invalid_image\"") || !r.body().contains((String) c[2]) || grew >= 300) {
+                    failures.add(c[0] + ": " + r.statusCode() + " in " + ms + " ms, peak RSS +" + grew + " MB: " + body);
+                } else {
+                    assertErrorShape(r.body());
+                }
+            }
+            assertEquals(List.of(), failures, "each refused from its header (400 invalid_image), with little memory");
         } finally {
             stop(g);
         }
