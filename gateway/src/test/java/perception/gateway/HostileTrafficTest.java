@@ -761,6 +761,43 @@ class HostileTrafficTest {
         }
     }
 
+    private static long rssMb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
+    @Test
+    void freedNativeMemoryIsHandedBackToTheOperatingSystem() throws Exception {
+        // issue #29 item 4: after bursts the process kept its peak RSS. What native code (OpenCV, FFmpeg, ONNX
+        // Runtime) frees stays in glibc's arenas where it is fragmented; native_trim_s has it trimmed.
+        Gateway g = start("native_trim_s", "1");
+        org.bytedeco.javacpp.Pointer[] chunks = new org.bytedeco.javacpp.Pointer[3000];
+        try {
+            for (int i = 0; i < chunks.length; i++) { // 64 KB each, under glibc's mmap threshold: from an arena
+                chunks[i] = org.bytedeco.javacpp.Pointer.malloc(64 * 1024);
+                org.bytedeco.javacpp.Pointer.memset(chunks[i], 1, 64 * 1024);
+            }
+            for (int i = 0; i < chunks.length; i += 2) { // free every other one: 94 MB in holes no free() can return
+                org.bytedeco.javacpp.Pointer.free(chunks[i]);
+                chunks[i] = null;
+            }
+            long freed = rssMb();
+            long now = freed;
+            long end = System.currentTimeMillis() + 10_000;
+            while (freed - now < 60 && System.currentTimeMillis() < end) {
+                Thread.sleep(200);
+                now = rssMb();
+            }
+            System.out.printf("HostileTrafficTest: 94 MB of native memory freed in holes: RSS %d MB, then %d MB%n", freed, now);
+            assertTrue(freed - now >= 60, "RSS went from " + freed + " to " + now + " MB in 10 s after 94 MB of native memory was freed");
+        } finally {
+            for (org.bytedeco.javacpp.Pointer p : chunks) if (p != null) org.bytedeco.javacpp.Pointer.free(p);
+            stop(g);
+        }
+    }
+
     @Test
     void aClientThatStopsReadingIsNotReadFromAndIsClosed() throws Exception {
         Gateway g = start("ws_max_queued_kb", "256", "slow_consumer_s", "3");

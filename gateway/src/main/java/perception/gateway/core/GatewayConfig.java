@@ -65,6 +65,7 @@ public final class GatewayConfig {
                     "worker threads per inference pool; each ONNX Runtime session (vision, embedded LLM) then gets cores / inference_threads"
                     + " threads of its own (at least 1), so the threads of one pool's parallel runs do not outnumber the cores"),
             new Setting("shutdown_timeout_s", "10", "on SIGTERM, how long in-flight work may drain"),
+            new Setting("native_trim_s", "15", "every this many seconds, freed native memory (OpenCV, FFmpeg, ONNX Runtime) is handed back to the OS with glibc's malloc_trim (0 = never)"),
             // ---- voice first under load (issue #16): see README "Voice first under load" ----
             new Setting("scheduler", "priority", "priority | fifo: priority starts interactive work (voice turns) before best-effort work (video frames, file analysis); fifo runs each pool in arrival order"),
             new Setting("reserved_interactive_threads", "1", "threads (of inference_threads) best-effort work never takes, kept free for voice turns"),
@@ -249,6 +250,7 @@ public final class GatewayConfig {
         positive("max_image_megapixels");
         positive("inference_threads");
         positive("shutdown_timeout_s");
+        nativeTrimSeconds();
         scheduler();
         reservedInteractiveThreads();
         visionThreads();
@@ -517,6 +519,13 @@ public final class GatewayConfig {
         }
         if (!(f >= 0 && f <= 60)) throw new ConfigException("video_max_fps must be a number from 0 (no cap) to 60, got '" + raw("video_max_fps") + "': fix GATEWAY_VIDEO_MAX_FPS or --video-max-fps");
         return f;
+    }
+
+    /** Seconds between malloc_trim calls; 0 = never. */
+    public long nativeTrimSeconds() {
+        long n = number("native_trim_s");
+        if (n < 0) throw new ConfigException("native_trim_s must be 0 (never) or more, got " + n + ": fix GATEWAY_NATIVE_TRIM_S or --native-trim-s");
+        return n;
     }
 
     public long shutdownTimeoutMillis() {
