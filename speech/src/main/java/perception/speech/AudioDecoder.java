@@ -110,8 +110,10 @@ public final class AudioDecoder {
             }
             int rate = grabber.getSampleRate();
             if (rate <= 0) throw new AudioFormatException("the audio stream has no sample rate (unsupported codec?)");
-            FloatArray out = new FloatArray(rate * 10);
             long limit = (long) (maxSeconds * rate);
+            // sized from the declared length when there is one (no growing copies), else 10 s to start
+            long expected = declaredMicros > 0 ? declaredMicros * rate / 1_000_000 + rate : rate * 10L;
+            FloatArray out = new FloatArray((int) Math.min(Math.min(limit + 1, expected), Integer.MAX_VALUE - 16));
             Frame frame;
             while ((frame = grabFrame(grabber)) != null) {
                 if (frame.samples == null) continue;
@@ -197,7 +199,7 @@ public final class AudioDecoder {
         }
 
         float[] toArray() {
-            return java.util.Arrays.copyOf(data, size);
+            return size == data.length ? data : java.util.Arrays.copyOf(data, size);
         }
     }
 }
