@@ -66,12 +66,22 @@ final class ServerErrors {
                 && Boolean.TRUE.equals(c.channelHandlerContext().channel().attr(INPUT_SHUT).get());
     }
 
+    /** How long a request in flight when its client half-closes may take to start its answer. */
+    static final long HALF_CLOSE_GRACE_MS = 2000;
+
     private static final class VersionGuard extends io.netty.channel.ChannelDuplexHandler {
         private boolean refused;
         private int inFlight; // requests read whose response has not ended
+        private boolean responding; // the head of the current response is out
         private boolean inputShut;
 
-        /** The client half-closed: close now if nothing is in flight, else once the answer has gone out. */
+        /**
+         * The client sent FIN. Nothing in flight: close, as before. A request in flight: its answer goes out
+         * if it starts within {@link #HALF_CLOSE_GRACE_MS} (an error for an incomplete body, a quick reply), and
+         * a streamed answer already under way goes on (a client that really left resets it at the next write);
+         * past the grace with no answer started, the connection closes as before, which cancels the work (a
+         * FIN is also how a client that gave up leaves; it must not keep a generation or transcription going).
+         */
         @Override
         public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent && !inputShut) {
@@ -81,7 +91,10 @@ final class ServerErrors {
                     ctx.close();
                     return;
                 }
-                log.debug("client half-closed with a request in flight: answering it, then closing");
+                log.debug("client half-closed with a request in flight: answering it if it is ready soon, then closing");
+                ctx.executor().schedule(() -> {
+                    if (ctx.channel().isActive() && inFlight > 0 && !responding) ctx.close();
+                }, HALF_CLOSE_GRACE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
             }
             ctx.fireUserEventTriggered(evt);
         }
@@ -90,7 +103,9 @@ final class ServerErrors {
         public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
             boolean interim = msg instanceof io.netty.handler.codec.http.HttpResponse r
                     && r.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL && r.status().code() != 101;
+            if (msg instanceof io.netty.handler.codec.http.HttpResponse && !interim) responding = true;
             if (msg instanceof io.netty.handler.codec.http.LastHttpContent && !interim && inFlight > 0) {
+                responding = false;
                 inFlight--;
                 if (inputShut && inFlight == 0) {
                     promise = promise.unvoid();
