@@ -200,14 +200,63 @@ public final class SpeechVerticle extends VerticleBase {
         if (refuseIfBusy(msg)) return;
         byte[] bytes = msg.body().getBytes();
         var timer = context.inferenceTimer(ModelCatalog.bundled().forLoader(VOSK).id());
-        // a file (batch transcription): nobody is mid-conversation, so it yields to voice turns
+        // a file (batch transcription): nobody is mid-conversation, so it yields to voice turns; decoded in one
+        // job, then fed to the recogniser FILE_SLICE_SECONDS at a time, each slice its own job, so that other
+        // requests' and sessions' work runs between them (a 30-minute file held a worker for minutes)
+        long[] nanos = {0};
         work.run(perception.gateway.core.WorkClass.BEST_EFFORT, () -> {
             Audio audio = decoder.decode16k(bytes);
+            return new FileTranscription(audio, transcriber.open(audio.sampleRate(), true));
+        }).compose(file -> feedFile(file, 0, nanos)
+                .map(utterances -> SpeechJson.transcript(utterances, file.audio().durationSeconds(), words))
+                .eventually(() -> work.run(() -> {
+                    file.session().close();
+                    return null;
+                })))
+                .onComplete(r -> {
+                    if (r.succeeded()) timer.record(nanos[0], java.util.concurrent.TimeUnit.NANOSECONDS);
+                    reply(msg, r);
+                });
+    }
+
+    /** Seconds of a file's audio fed to the recogniser in one job. */
+    static final int FILE_SLICE_SECONDS = 10;
+
+    private record FileTranscription(Audio audio, TranscriptionSession session, List<Utterance> utterances) {
+        FileTranscription(Audio audio, TranscriptionSession session) {
+            this(audio, session, new java.util.ArrayList<>());
+        }
+    }
+
+    /**
+     * Feeds the file from sample {@code from} on, one slice per job, in the chunks {@link perception.speech.Transcriber#transcribe}
+     * uses (so the transcript is the same), then finishes: every final utterance in order, the last one included.
+     */
+    private Future<List<Utterance>> feedFile(FileTranscription file, int from, long[] nanos) {
+        float[] s = file.audio().samples();
+        if (from >= s.length) {
+            return work.run(perception.gateway.core.WorkClass.BEST_EFFORT, () -> {
+                long t0 = System.nanoTime();
+                Utterance last = file.session().finish();
+                if (!last.isEmpty()) file.utterances().add(last);
+                nanos[0] += System.nanoTime() - t0;
+                return file.utterances();
+            });
+        }
+        int rate = file.audio().sampleRate();
+        int to = (int) Math.min(s.length, from + (long) rate * FILE_SLICE_SECONDS);
+        return work.run(perception.gateway.core.WorkClass.BEST_EFFORT, () -> {
             long t0 = System.nanoTime();
-            List<Utterance> utterances = transcriber.transcribe(audio);
-            timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
-            return SpeechJson.transcript(utterances, audio.durationSeconds(), words);
-        }).onComplete(r -> reply(msg, r));
+            int chunk = (int) (rate * perception.speech.Transcriber.CHUNK_SECONDS);
+            for (int i = from; i < to; i += chunk) {
+                byte[] pcm = perception.speech.Pcm16.encode(s, i, Math.min(to, i + chunk));
+                if (file.session().feed(pcm, 0, pcm.length) instanceof Hypothesis.Final f && !f.utterance().isEmpty()) {
+                    file.utterances().add(f.utterance());
+                }
+            }
+            nanos[0] += System.nanoTime() - t0;
+            return null;
+        }).compose(v -> feedFile(file, to, nanos));
     }
 
     private void synthesize(Message<JsonObject> msg) {

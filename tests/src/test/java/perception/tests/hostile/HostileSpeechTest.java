@@ -99,6 +99,40 @@ class HostileSpeechTest {
         shorter.ws.abort();
     }
 
+    @Test
+    void anotherSessionIsAnsweredBetweenTheSlicesOfAFile() throws Exception {
+        // issue #29 item 1 (and the known gap "a file transcription runs as one job"): about 50 s of speech in one
+        // file and, once it is on the one speech worker, 2 s from a stream session; fed to Vosk 10 s at a time,
+        // each slice its own job, the stream's message (interactive) runs between two slices and is answered first
+        java.io.ByteArrayOutputStream speech = new java.io.ByteArrayOutputStream();
+        while (speech.size() < 16000 * 2 * 50) {
+            for (String sentence : SpeechFixtures.sentences()) speech.writeBytes(SpeechFixtures.speak(sentence, 16000));
+        }
+        byte[] pcm = java.util.Arrays.copyOf(speech.toByteArray(), 16000 * 2 * 50);
+        byte[] wav = SpeechClient.wav(pcm, 16000);
+        Stamped shorter = Stamped.open(gateway.port(), client);
+        Stamped.awaitIdle(client);
+        java.util.concurrent.CompletableFuture<Integer> fileAnswered = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                HttpResponse<String> r = client.transcribe(wav);
+                assertEquals(200, r.statusCode(), r.body());
+                return Stamped.CLOCK.incrementAndGet();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long end = System.currentTimeMillis() + 30_000;
+        while (!client.metrics().matches("(?s).*\nperception_pool_running\\{class=\"best_effort\"[^}]*\\} [1-9].*")) {
+            assertTrue(System.currentTimeMillis() < end, "the file never reached the speech worker");
+            Thread.sleep(5);
+        }
+        shorter.ws.sendBinary(ByteBuffer.wrap(pcm, 0, 16000 * 2 * 2), true).get(10, TimeUnit.SECONDS);
+        int shortAnswered = shorter.next();
+        int fileDone = fileAnswered.get(120, TimeUnit.SECONDS);
+        assertTrue(shortAnswered < fileDone, "the stream's 2 s waited until the 50 s file was recognised: one file held the speech worker");
+        shorter.ws.abort();
+    }
+
     /** A /v1/audio/stream client that numbers each answer it gets on one clock shared by all of them. */
     private static final class Stamped implements java.net.http.WebSocket.Listener {
         static final java.util.concurrent.atomic.AtomicInteger CLOCK = new java.util.concurrent.atomic.AtomicInteger();
