@@ -96,6 +96,7 @@ public final class Gateway {
     private static Future<Gateway> start(GatewayConfig config, Vertx vertx, PrometheusMeterRegistry meters, ClusterSettings cluster,
             Clustering node) {
         vertx.exceptionHandler(ServerErrors::unhandled); // before any verticle's context is made
+        perception.gateway.core.NativeMemory.schedule(vertx, config.nativeTrimSeconds());
         ModelRegistry models = new ModelRegistry();
         GatewayContext context = new GatewayContext(vertx, config, models, meters);
         if (node != null) node.attach(Workers.of(context));

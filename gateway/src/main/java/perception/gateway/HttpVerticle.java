@@ -50,7 +50,12 @@ final class HttpVerticle extends VerticleBase {
                 .setReadIdleTimeout((int) config.limit("idle_timeout_s"))
                 .setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setMaxWebSocketFrameSize((int) Math.min(Integer.MAX_VALUE, config.limit("ws_max_frame_kb") * 1024))
-                .setMaxWebSocketMessageSize((int) Math.min(Integer.MAX_VALUE, config.limit("ws_max_message_mb") << 20));
+                .setMaxWebSocketMessageSize((int) Math.min(Integer.MAX_VALUE, config.limit("ws_max_message_mb") << 20))
+                // no WebSocket compression: Netty checks the frame cap on the deflated bytes and inflates
+                // without a bound (Vert.x passes it none), so a 16 KB frame of zeros became 16 MB past
+                // ws_max_frame_kb (issue #29); video frames are JPEG and audio is PCM, little to gain
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false);
         boolean tls = config.get("tls_cert") != null;
         if (tls) {
             // TLS with ALPN: clients that ask get HTTP/2, the rest (and every WebSocket) HTTP/1.1

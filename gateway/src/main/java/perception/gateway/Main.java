@@ -63,7 +63,7 @@ public final class Main {
     }
 
     static String help() {
-        StringBuilder b = new StringBuilder("usage: ./run-gateway [--setting value ...]\n       ./run-gateway models fetch [ID ...]\n\nsettings (flag / environment variable / default):\n");
+        StringBuilder b = new StringBuilder("usage: ./run-gateway [--setting value ...]\n       ./run-gateway models fetch [ID ...]\n\nsettings (flag / environment variable / default; a true/false setting's flag alone means true, e.g. --cluster):\n");
         for (GatewayConfig.Setting s : GatewayConfig.SETTINGS) {
             b.append(String.format("  %-24s %-30s %-12s %s%n", s.flag(), s.env(), s.defaultValue() == null ? "" : s.defaultValue(), s.description()));
         }

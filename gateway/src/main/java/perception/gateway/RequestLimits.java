@@ -47,24 +47,27 @@ final class RequestLimits implements Handler<RoutingContext> {
         long started = System.currentTimeMillis();
         int[] stuck = {0};
         long timer = context.vertx().setPeriodic(CHECK_MILLIS, t -> {
-            if (!req.isEnded()) {
+            if (!req.isEnded() && ServerErrors.inputShut(req.connection()) && !ctx.response().headWritten()) {
+                // the client closed its side (FIN) before the whole body came: it never will; answer, then close
+                context.vertx().cancelTimer(t);
+                log.info("{} {}: the client half-closed the connection before the end of the body", req.method(), req.path());
+                boolean multipart = String.valueOf(req.getHeader(HttpHeaders.CONTENT_TYPE)).toLowerCase(java.util.Locale.ROOT).startsWith("multipart/");
+                refuseIncomplete(ctx, multipart ? ApiError.badRequest("incomplete_multipart",
+                        "The multipart body ended before its final boundary (--BOUNDARY--): send the whole form before closing the connection.")
+                        : ApiError.badRequest("incomplete_body",
+                        "The request body ended (the connection was closed) before its Content-Length: send the whole body before closing."));
+            } else if (!req.isEnded()) {
                 if (System.currentTimeMillis() - started < bodyMillis) return;
                 context.vertx().cancelTimer(t);
                 log.info("{} {}: the body did not arrive within {} s; closing the connection", req.method(), req.path(), bodyMillis / 1000);
                 req.connection().close();
             } else if (ctx.get(BODY_READ) != null || req.method() != io.vertx.core.http.HttpMethod.POST || ctx.response().headWritten()) {
                 context.vertx().cancelTimer(t); // the body was read (or there was none): the route has it
-            } else if (++stuck[0] >= 2) {
+            } else if (++stuck[0] >= 2 || ServerErrors.inputShut(req.connection())) {
                 // the whole body is in, yet the multipart decoder still waits: the final boundary never came
                 context.vertx().cancelTimer(t);
                 log.info("{} {}: the multipart body ended before its final boundary", req.method(), req.path());
-                ctx.response().putHeader("connection", "close"); // so a client does not send its next request on it
-                ctx.addEndHandler(v -> req.connection().close()); // the decoder's state is spent
-                // the body handler cleans up only uploads that finished: this one never will
-                for (io.vertx.ext.web.FileUpload f : ctx.fileUploads()) {
-                    if (!f.cancel()) context.vertx().fileSystem().delete(f.uploadedFileName()).onFailure(e -> log.debug("temp upload: {}", e.toString()));
-                }
-                ErrorHandler.send(ctx, ApiError.badRequest("incomplete_multipart",
+                refuseIncomplete(ctx, ApiError.badRequest("incomplete_multipart",
                         "The multipart body ended before its final boundary (--BOUNDARY--): send the whole form."));
             }
         });
@@ -76,6 +79,18 @@ final class RequestLimits implements Handler<RoutingContext> {
         };
         ctx.addEndHandler(v -> finish.run()); // called on response end and on connection close alike
         ctx.next();
+    }
+
+    /** A body that will not finish: 400, its unfinished uploads deleted, then the connection closed. */
+    private void refuseIncomplete(RoutingContext ctx, ApiError error) {
+        HttpServerRequest req = ctx.request();
+        ctx.response().putHeader("connection", "close"); // so a client does not send its next request on it
+        ctx.addEndHandler(v -> req.connection().close()); // the decoder's state is spent
+        // the body handler cleans up only uploads that finished: this one never will
+        for (io.vertx.ext.web.FileUpload f : ctx.fileUploads()) {
+            if (!f.cancel()) context.vertx().fileSystem().delete(f.uploadedFileName()).onFailure(e -> log.debug("temp upload: {}", e.toString()));
+        }
+        ErrorHandler.send(ctx, error);
     }
 
     static boolean isUpgrade(HttpServerRequest req) {

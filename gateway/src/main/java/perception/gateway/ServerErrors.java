@@ -46,11 +46,74 @@ final class ServerErrors {
         var vertxHandler = c.channelHandlerContext();
         if (vertxHandler.pipeline().get(VersionGuard.class) == null) {
             vertxHandler.pipeline().addBefore(vertxHandler.name(), "perception-version-guard", new VersionGuard());
+            // A client's FIN (half-close) after its request: Netty would close the connection at once, and the
+            // request never got its answer (issue #29). Kept half-open, the request in flight is answered
+            // (RequestLimits: 400 incomplete_multipart / incomplete_body when its body cannot finish now),
+            // then the connection closes. Not over TLS, where a FIN without close_notify is a truncation.
+            if (vertxHandler.channel() instanceof io.netty.channel.socket.SocketChannel socket
+                    && vertxHandler.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null) {
+                socket.config().setAllowHalfClosure(true);
+            }
         }
     }
 
+    /** Set on a connection whose client has half-closed (sent FIN) while a request was in flight. */
+    static final io.netty.util.AttributeKey<Boolean> INPUT_SHUT = io.netty.util.AttributeKey.valueOf("perception.inputShut");
+
+    /** Whether this request's client has closed its side: nothing more of the body will come. */
+    static boolean inputShut(io.vertx.core.http.HttpConnection conn) {
+        return conn instanceof io.vertx.core.http.impl.HttpServerConnection c
+                && Boolean.TRUE.equals(c.channelHandlerContext().channel().attr(INPUT_SHUT).get());
+    }
+
+    /** How long a request in flight when its client half-closes may take to start its answer. */
+    static final long HALF_CLOSE_GRACE_MS = 2000;
+
     private static final class VersionGuard extends io.netty.channel.ChannelDuplexHandler {
         private boolean refused;
+        private int inFlight; // requests read whose response has not ended
+        private boolean responding; // the head of the current response is out
+        private boolean inputShut;
+
+        /**
+         * The client sent FIN. Nothing in flight: close, as before. A request in flight: its answer goes out
+         * if it starts within {@link #HALF_CLOSE_GRACE_MS} (an error for an incomplete body, a quick reply), and
+         * a streamed answer already under way goes on (a client that really left resets it at the next write);
+         * past the grace with no answer started, the connection closes as before, which cancels the work (a
+         * FIN is also how a client that gave up leaves; it must not keep a generation or transcription going).
+         */
+        @Override
+        public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent && !inputShut) {
+                inputShut = true;
+                ctx.channel().attr(INPUT_SHUT).set(Boolean.TRUE);
+                if (inFlight == 0 || refused) {
+                    ctx.close();
+                    return;
+                }
+                log.debug("client half-closed with a request in flight: answering it if it is ready soon, then closing");
+                ctx.executor().schedule(() -> {
+                    if (ctx.channel().isActive() && inFlight > 0 && !responding) ctx.close();
+                }, HALF_CLOSE_GRACE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+            boolean interim = msg instanceof io.netty.handler.codec.http.HttpResponse r
+                    && r.status().codeClass() == io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL && r.status().code() != 101;
+            if (msg instanceof io.netty.handler.codec.http.HttpResponse && !interim) responding = true;
+            if (msg instanceof io.netty.handler.codec.http.LastHttpContent && !interim && inFlight > 0) {
+                responding = false;
+                inFlight--;
+                if (inputShut && inFlight == 0) {
+                    promise = promise.unvoid();
+                    promise.addListener(f -> ctx.close());
+                }
+            }
+            ctx.write(msg, promise);
+        }
 
         /**
          * Vert.x closes a connection at once after a request it could not decode (a malformed
@@ -77,6 +140,15 @@ final class ServerErrors {
                 io.netty.util.ReferenceCountUtil.release(msg);
                 return;
             }
+            if (msg instanceof io.netty.handler.codec.http.HttpContent c && c.decoderResult().isFailure()
+                    && c.decoderResult().cause() instanceof io.netty.handler.codec.PrematureChannelClosureException && inFlight > 0) {
+                // the client half-closed mid-body: the decoder's premature-closure chunk would make Vert.x close the
+                // connection without a reply; dropped, the request is answered as incomplete (RequestLimits)
+                io.netty.util.ReferenceCountUtil.release(msg);
+                ctx.channel().attr(INPUT_SHUT).set(Boolean.TRUE);
+                return;
+            }
+            if (msg instanceof io.netty.handler.codec.http.HttpRequest) inFlight++;
             if (msg instanceof io.netty.handler.codec.http.HttpRequest r && r.decoderResult().isSuccess() && !supported(r.protocolVersion())) {
                 refused = true;
                 io.netty.util.ReferenceCountUtil.release(msg);

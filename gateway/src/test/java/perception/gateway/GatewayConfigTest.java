@@ -70,6 +70,21 @@ class GatewayConfigTest {
     }
 
     @Test
+    void aBareBooleanFlagMeansTrue() {
+        // issue #29 item 8: "--cluster --role worker" failed with "unexpected argument 'worker'"
+        GatewayConfig c = GatewayConfig.load(new String[] {"--cluster", "--role", "worker", "--llm-vision"}, Map.of());
+        assertEquals("true", c.get("cluster"));
+        assertEquals("worker", c.get("role"));
+        assertTrue(c.llmVision(), "a bare flag at the end means true");
+        GatewayConfig off = GatewayConfig.load(new String[] {"--speech", "false", "--llm-vision", "TRUE", "--cluster=false"}, Map.of());
+        assertEquals(false, off.speechEnabled(), "an explicit value still counts");
+        assertTrue(off.llmVision());
+        assertEquals("false", off.get("cluster"));
+        assertMessage("unexpected argument 'worker'", new String[] {"--cluster", "worker"}, Map.of());
+        assertMessage("flag --role needs a value", new String[] {"--cluster", "--role"}, Map.of());
+    }
+
+    @Test
     void assistantRoutingTimezoneAndDefaultFetchSettings() {
         GatewayConfig d = GatewayConfig.defaults();
         assertEquals("skills_first", d.assistantRouting());

@@ -47,13 +47,22 @@ public final class AudioDecoder {
         this.maxSeconds = maxSeconds;
     }
 
-    /** Decodes and resamples to 16 kHz mono. */
+    /**
+     * Decodes and resamples to 16 kHz mono. Formats other than WAV are resampled by FFmpeg while they
+     * decode, so what is held is 16 kHz samples whatever the file's rate (a 192 kHz file held 12 times
+     * as many floats before being resampled), and at most maxSeconds of them.
+     */
     public Audio decode16k(byte[] bytes) {
-        return decode(bytes).resample(16000);
+        return decode(bytes, 16000).resample(16000);
     }
 
     /** Decodes to mono at the file's own rate. */
     public Audio decode(byte[] bytes) {
+        return decode(bytes, 0);
+    }
+
+    /** Decodes to mono, at {@code targetRate} Hz (FFmpeg resamples while decoding) or, when 0, at the file's own rate. */
+    private Audio decode(byte[] bytes, int targetRate) {
         if (bytes == null || bytes.length == 0) throw new AudioFormatException("the audio file is empty (0 bytes)");
         if (WavReader.looksLikeWav(bytes)) return WavReader.read(bytes, maxSeconds);
         if (bytes.length < 32) throw new AudioFormatException("the file is too short to be audio (" + bytes.length + " bytes)");
@@ -62,7 +71,7 @@ public final class AudioDecoder {
             Files.createDirectories(tempDir);
             tmp = Files.createTempFile(tempDir, "decode-", ".bin");
             Files.write(tmp, bytes);
-            return decodeWithFfmpeg(tmp);
+            return decodeWithFfmpeg(tmp, targetRate);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write a temp file for decoding: " + e.getMessage(), e);
         } finally {
@@ -76,21 +85,35 @@ public final class AudioDecoder {
         }
     }
 
-    private Audio decodeWithFfmpeg(Path file) {
+    private Audio decodeWithFfmpeg(Path file, int targetRate) {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
             grabber.setSampleMode(FrameGrabber.SampleMode.FLOAT);
+            if (targetRate > 0) {
+                grabber.setSampleRate(targetRate); // FFmpeg's resampler converts each frame as it is decoded
+                grabber.setAudioChannels(1);
+            }
             try {
                 grabber.start();
             } catch (FrameGrabber.Exception e) {
                 throw new AudioFormatException("not a readable audio file (FFmpeg: " + firstLine(e) + "); send WAV, MP3, M4A/AAC, FLAC, OGG or WebM/Opus");
+            } catch (RuntimeException e) {
+                throw new AudioFormatException("not a readable audio file (" + e.getClass().getSimpleName() + "); send WAV, MP3, M4A/AAC, FLAC, OGG or WebM/Opus");
             }
             if (grabber.getAudioStream() < 0 || grabber.getAudioChannels() <= 0) {
                 throw new AudioFormatException("the file has no audio stream (format " + grabber.getFormat() + ")");
             }
+            // the container's own duration (FLAC's STREAMINFO, Ogg's last granule, MP4's header): refused before a sample is decoded
+            long declaredMicros = grabber.getLengthInTime();
+            if (declaredMicros > 0 && declaredMicros / 1e6 > maxSeconds) {
+                throw new AudioFormatException("the audio is " + Math.round(declaredMicros / 1e6) + " s long (by its header), over the limit of "
+                        + Math.round(maxSeconds) + " s (setting max_audio_seconds): split the recording");
+            }
             int rate = grabber.getSampleRate();
             if (rate <= 0) throw new AudioFormatException("the audio stream has no sample rate (unsupported codec?)");
-            FloatArray out = new FloatArray(rate * 10);
             long limit = (long) (maxSeconds * rate);
+            // sized from the declared length when there is one (no growing copies), else 10 s to start
+            long expected = declaredMicros > 0 ? declaredMicros * rate / 1_000_000 + rate : rate * 10L;
+            FloatArray out = new FloatArray((int) Math.min(Math.min(limit + 1, expected), Integer.MAX_VALUE - 16));
             Frame frame;
             while ((frame = grabFrame(grabber)) != null) {
                 if (frame.samples == null) continue;
@@ -116,6 +139,8 @@ public final class AudioDecoder {
             // A corrupt packet in the middle ends the stream: keep what was decoded, as players do.
             log.debug("decoding stopped early: {}", firstLine(e));
             return null;
+        } catch (RuntimeException e) { // the client's bytes, not the gateway's fault: a 400, never a 500
+            throw new AudioFormatException("the audio could not be decoded (" + e.getClass().getSimpleName() + "): send WAV, MP3, M4A/AAC, FLAC, OGG or WebM/Opus");
         }
     }
 
@@ -174,7 +199,7 @@ public final class AudioDecoder {
         }
 
         float[] toArray() {
-            return java.util.Arrays.copyOf(data, size);
+            return size == data.length ? data : java.util.Arrays.copyOf(data, size);
         }
     }
 }

@@ -54,8 +54,9 @@ public final class FreeTtsSynthesizer implements Synthesizer {
     }
 
     @Override
-    public long synthesize(String text, int sampleRate, double speed, SentenceSink sink) {
+    public long synthesize(String text, int sampleRate, double speed, double maxSeconds, SentenceSink sink) {
         if (text == null || text.isBlank()) throw new IllegalArgumentException("the text to speak is empty");
+        if (!(maxSeconds > 0)) throw new IllegalArgumentException("the most seconds of audio must be above 0, got " + maxSeconds);
         if (sampleRate < 8000 || sampleRate > 48000) throw new IllegalArgumentException("sample rate must be between 8000 and 48000 Hz, got " + sampleRate);
         if (!(speed >= 0.25 && speed <= 4.0)) throw new IllegalArgumentException("speed must be between 0.25 and 4.0, got " + speed);
         Voice voice;
@@ -65,7 +66,7 @@ public final class FreeTtsSynthesizer implements Synthesizer {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a voice", e);
         }
-        MemoryPlayer player = new MemoryPlayer(sampleRate, sink);
+        MemoryPlayer player = new MemoryPlayer(sampleRate, maxSeconds, sink);
         try {
             voice.setRate((float) (NORMAL_RATE * speed));
             voice.setAudioPlayer(player);
@@ -100,16 +101,25 @@ public final class FreeTtsSynthesizer implements Synthesizer {
      */
     private static final class MemoryPlayer implements AudioPlayer {
         private final int targetRate;
+        private final double maxSeconds;
         private final SentenceSink sink;
         private final ByteArrayOutputStream utterance = new ByteArrayOutputStream();
         private AudioFormat format = new AudioFormat(16000, 16, 1, true, true);
         private float volume = 1f;
         long total;
+        /** Seconds of audio made so far, the utterance being collected included. */
+        private double spokenBefore;
         RuntimeException failure;
 
-        MemoryPlayer(int targetRate, SentenceSink sink) {
+        MemoryPlayer(int targetRate, double maxSeconds, SentenceSink sink) {
             this.targetRate = targetRate;
+            this.maxSeconds = maxSeconds;
             this.sink = sink;
+        }
+
+        private double seconds(int bytes) {
+            int frame = Math.max(1, format.getChannels()) * Math.max(1, format.getSampleSizeInBits() / 8);
+            return (double) bytes / frame / Math.max(1f, format.getSampleRate());
         }
 
         @Override
@@ -134,14 +144,21 @@ public final class FreeTtsSynthesizer implements Synthesizer {
 
         @Override
         public boolean write(byte[] audio, int offset, int length) {
+            if (failure != null) return false;
+            if (spokenBefore + seconds(utterance.size() + length) > maxSeconds) {
+                failure = new SpeechTooLongException(maxSeconds); // stop here: what is past the limit is never held
+                utterance.reset();
+                return false;
+            }
             utterance.write(audio, offset, length);
-            return failure == null;
+            return true;
         }
 
         @Override
         public boolean end() {
             if (failure != null || utterance.size() == 0) return failure == null;
             try {
+                spokenBefore += seconds(utterance.size());
                 float[] samples = toFloats(utterance.toByteArray());
                 float[] out = Resampler.resample(samples, Math.round(format.getSampleRate()), targetRate);
                 byte[] pcm = Pcm16.encode(out, 0, out.length);

@@ -17,7 +17,16 @@ public interface Synthesizer extends AutoCloseable {
      * 0.25 to 4). Blocks until done; the sink is called on the calling thread. Returns the number
      * of PCM bytes produced.
      */
-    long synthesize(String text, int sampleRate, double speed, SentenceSink sink);
+    default long synthesize(String text, int sampleRate, double speed, SentenceSink sink) {
+        return synthesize(text, sampleRate, speed, Double.POSITIVE_INFINITY, sink);
+    }
+
+    /**
+     * As {@link #synthesize(String, int, double, SentenceSink)}, making at most {@code maxSeconds} of
+     * audio: past it the synthesis stops and throws {@link SpeechTooLongException}, so memory stays
+     * bounded even for one long sentence (what reached the sink before stays delivered).
+     */
+    long synthesize(String text, int sampleRate, double speed, double maxSeconds, SentenceSink sink);
 
     /** Voice name for logs and APIs. */
     String voice();

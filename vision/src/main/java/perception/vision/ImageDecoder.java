@@ -27,9 +27,19 @@ public final class ImageDecoder {
     public Frame decode(byte[] bytes) {
         ImageHeader header = ImageHeader.read(bytes);
         if (header.pixels() > maxPixels) {
-            throw new VisionException(VisionException.Reason.TOO_LARGE, String.format(
+            boolean first = header.pixels() == (long) header.width() * header.height();
+            throw new VisionException(VisionException.Reason.TOO_LARGE, first ? String.format(
                     "image is %dx%d (%.1f megapixels), above the limit of %.1f megapixels: scale it down or raise GATEWAY_MAX_IMAGE_MEGAPIXELS",
-                    header.width(), header.height(), header.pixels() / 1e6, maxPixels / 1e6));
+                    header.width(), header.height(), header.pixels() / 1e6, maxPixels / 1e6) : String.format(
+                    "a frame or page of this %s has %.1f megapixels, above the limit of %.1f megapixels: send a smaller image or raise GATEWAY_MAX_IMAGE_MEGAPIXELS",
+                    header.format(), header.pixels() / 1e6, maxPixels / 1e6));
+        }
+        if (header.format() == ImageFormat.JPEG) {
+            int scans = ImageHeader.jpegScans(bytes, ImageHeader.MAX_JPEG_SCANS);
+            if (scans > ImageHeader.MAX_JPEG_SCANS) {
+                throw new VisionException(VisionException.Reason.CORRUPT, "this progressive JPEG has more than " + ImageHeader.MAX_JPEG_SCANS
+                        + " scans, each a pass over the whole image: re-encode it (baseline, or the usual progressive of about 10 scans)");
+            }
         }
         if (truncated(header.format(), bytes)) {
             throw new VisionException(VisionException.Reason.CORRUPT,

@@ -4,11 +4,22 @@ package perception.vision;
  * Format and dimensions read from an image's header alone, so that a decompression bomb (a small
  * file that claims a huge canvas) is refused before any pixel buffer is allocated.
  */
-public record ImageHeader(ImageFormat format, int width, int height) {
+public record ImageHeader(ImageFormat format, int width, int height, long largestPixels) {
 
-    public long pixels() {
-        return (long) width * height;
+    public ImageHeader(ImageFormat format, int width, int height) {
+        this(format, width, height, (long) width * height);
     }
+
+    /** The pixels of the largest frame or page the file holds (a GIF frame, a TIFF page), the first one's at least. */
+    public long pixels() {
+        return Math.max((long) width * height, largestPixels);
+    }
+
+    /** Most scans a progressive JPEG may have: each is a pass over the image (3,000 of them took 10 s, issue #29). */
+    public static final int MAX_JPEG_SCANS = 100;
+
+    /** Most pages (IFDs) of a TIFF walked. */
+    static final int MAX_TIFF_PAGES = 256;
 
     /**
      * Reads the header. Throws {@link VisionException} UNSUPPORTED for bytes that are no known image
@@ -24,7 +35,7 @@ public record ImageHeader(ImageFormat format, int width, int height) {
         try {
             ImageHeader h = switch (format) {
                 case PNG -> new ImageHeader(format, be32(b, 16), be32(b, 20));
-                case GIF -> new ImageHeader(format, le16(b, 6), le16(b, 8));
+                case GIF -> gif(b);
                 case BMP -> bmp(b);
                 case WEBP -> webp(b);
                 case JPEG -> jpeg(b);
@@ -96,22 +107,121 @@ public record ImageHeader(ImageFormat format, int width, int height) {
         throw corrupt(ImageFormat.JPEG, "no frame header (SOF)");
     }
 
+    /**
+     * The logical screen, and every frame's extent: each image descriptor is walked (extensions and
+     * LZW data skipped), and a frame reaching past the screen is refused, as the decoder allocates the
+     * frame, not the screen (a 35-byte GIF of a 1x1 screen held a 20000x20000 frame, issue #29).
+     */
+    private static ImageHeader gif(byte[] b) {
+        int w = le16(b, 6), h = le16(b, 8);
+        int at = 13;
+        if ((b[10] & 0x80) != 0) at += 3 << ((b[10] & 0x07) + 1); // global colour table
+        long largest = (long) w * h;
+        int frames = 0;
+        while (at < b.length) {
+            int block = b[at] & 0xFF;
+            if (block == 0x3B) break; // trailer
+            if (block == 0x21) { // extension: label, then sub-blocks
+                at = skipSubBlocks(b, at + 2);
+            } else if (block == 0x2C) {
+                if (at + 10 > b.length) break; // cut short: the decoder sees what there is
+                int left = le16(b, at + 1), top = le16(b, at + 3), fw = le16(b, at + 5), fh = le16(b, at + 7);
+                if (left + fw > w || top + fh > h) {
+                    throw corrupt(ImageFormat.GIF, "frame " + (frames + 1) + " of " + fw + "x" + fh + " at " + left + "," + top
+                            + " lies outside its " + w + "x" + h + " screen");
+                }
+                largest = Math.max(largest, (long) fw * fh);
+                frames++;
+                int packed = b[at + 9] & 0xFF;
+                at += 10;
+                if ((packed & 0x80) != 0) at += 3 << ((packed & 0x07) + 1); // local colour table
+                at = skipSubBlocks(b, at + 1); // LZW minimum code size, then the data
+            } else {
+                break; // not a block: the decoder decides
+            }
+        }
+        return new ImageHeader(ImageFormat.GIF, w, h, largest);
+    }
+
+    /** The offset after a run of GIF sub-blocks (a 0 length ends it), or the end of the data. */
+    private static int skipSubBlocks(byte[] b, int at) {
+        while (at < b.length) {
+            int n = b[at] & 0xFF;
+            at += 1 + n;
+            if (n == 0) break;
+        }
+        return Math.min(at, b.length);
+    }
+
+    /**
+     * The first page's size; every page (IFD) is walked: a width or height tag given twice, or with a
+     * count other than 1, is refused (the header check read one value, the decoder another: issue #29),
+     * and the largest page counts for the megapixel limit.
+     */
     private static ImageHeader tiff(byte[] b) {
         boolean little = b[0] == 'I';
         long ifd = u32(b, 4, little);
         if (ifd < 8 || ifd + 2 > b.length) throw corrupt(ImageFormat.TIFF, "IFD offset " + ifd);
-        int at = (int) ifd;
-        int entries = u16(b, at, little);
-        int w = -1, h = -1;
-        for (int e = 0; e < entries; e++) {
-            int p = at + 2 + e * 12;
-            int tag = u16(b, p, little);
-            int type = u16(b, p + 2, little);
-            long value = type == 3 ? u16(b, p + 8, little) : u32(b, p + 8, little);
-            if (tag == 256) w = (int) Math.min(Integer.MAX_VALUE, value);
-            if (tag == 257) h = (int) Math.min(Integer.MAX_VALUE, value);
+        int firstW = -1, firstH = -1;
+        long largest = 0;
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int page = 0; ifd != 0 && page < MAX_TIFF_PAGES; page++) {
+            if (ifd < 8 || ifd + 2 > b.length || !seen.add(ifd)) {
+                if (page == 0) throw corrupt(ImageFormat.TIFF, "IFD offset " + ifd);
+                break; // a bad link to a later page: the decoder reads the first
+            }
+            int at = (int) ifd;
+            int entries = u16(b, at, little);
+            int w = -1, h = -1;
+            for (int e = 0; e < entries; e++) {
+                int p = at + 2 + e * 12;
+                int tag = u16(b, p, little);
+                if (tag != 256 && tag != 257) continue;
+                int type = u16(b, p + 2, little);
+                long count = u32(b, p + 4, little);
+                if (count != 1 || (type != 3 && type != 4)) throw corrupt(ImageFormat.TIFF, "tag " + tag + " is not one SHORT or LONG");
+                long value = type == 3 ? u16(b, p + 8, little) : u32(b, p + 8, little);
+                int v = (int) Math.min(Integer.MAX_VALUE, value);
+                if ((tag == 256 ? w : h) != -1) throw corrupt(ImageFormat.TIFF, "the " + (tag == 256 ? "width" : "height") + " tag appears twice");
+                if (tag == 256) w = v;
+                else h = v;
+            }
+            if (page == 0) {
+                firstW = w;
+                firstH = h;
+            }
+            if (w > 0 && h > 0) largest = Math.max(largest, (long) w * h);
+            long next = at + 2 + entries * 12L;
+            ifd = next + 4 <= b.length ? u32(b, (int) next, little) : 0;
         }
-        return new ImageHeader(ImageFormat.TIFF, w, h);
+        return new ImageHeader(ImageFormat.TIFF, firstW, firstH, largest);
+    }
+
+    /**
+     * The scans (SOS segments) of a JPEG: markers are walked and each scan's entropy-coded data
+     * skipped (to the next marker that is not a stuffed 0 or a restart). Stops counting past {@code max}.
+     */
+    public static int jpegScans(byte[] b, int max) {
+        int scans = 0;
+        int i = 2;
+        while (i + 4 <= b.length && scans <= max) {
+            if ((b[i] & 0xFF) != 0xFF) return scans;
+            int marker = b[i + 1] & 0xFF;
+            if (marker == 0xFF) {
+                i++;
+                continue;
+            }
+            if (marker == 0xD9) return scans;
+            if (marker == 0xD8 || marker >= 0xD0 && marker <= 0xD7 || marker == 0x01) {
+                i += 2;
+                continue;
+            }
+            i += 2 + be16(b, i + 2);
+            if (marker != 0xDA) continue;
+            scans++;
+            while (i + 1 < b.length && !((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) != 0 && ((b[i + 1] & 0xFF) < 0xD0 || (b[i + 1] & 0xFF) > 0xD7))) i++;
+        }
+        return scans;
     }
 
     private static boolean startsWith(byte[] b, int at, int... sig) {

@@ -34,6 +34,11 @@ public final class GatewayConfig {
         public String flag() {
             return "--" + key.replace('_', '-');
         }
+
+        /** A true/false setting: its flag alone ({@code --cluster}) means true. */
+        public boolean isBoolean() {
+            return "true".equals(defaultValue) || "false".equals(defaultValue);
+        }
     }
 
     public static final List<String> ANALYZERS = perception.vision.Analyzer.names();
@@ -64,6 +69,7 @@ public final class GatewayConfig {
                     "worker threads per inference pool; each ONNX Runtime session (vision, embedded LLM) then gets cores / inference_threads"
                     + " threads of its own (at least 1), so the threads of one pool's parallel runs do not outnumber the cores"),
             new Setting("shutdown_timeout_s", "10", "on SIGTERM, how long in-flight work may drain"),
+            new Setting("native_trim_s", "15", "every this many seconds, freed native memory (OpenCV, FFmpeg, ONNX Runtime) is handed back to the OS with glibc's malloc_trim (0 = never)"),
             // ---- voice first under load (issue #16): see docs/architecture.md, "Voice first" ----
             new Setting("scheduler", "priority", "priority | fifo: priority starts interactive work (voice turns) before best-effort work (video frames, file analysis); fifo runs each pool in arrival order"),
             new Setting("reserved_interactive_threads", "1", "threads (of inference_threads) best-effort work never takes, kept free for voice turns"),
@@ -78,7 +84,8 @@ public final class GatewayConfig {
             new Setting("ws_max_message_mb", "16", "largest WebSocket message, in MB (larger: close 1009)"),
             new Setting("ws_max_queued_kb", "1024", "output queued for one slow WebSocket client, in KB, before the gateway stops reading from it"),
             new Setting("slow_consumer_s", "30", "close (1008) a WebSocket whose client reads none of its queued output for this long"),
-            new Setting("max_audio_seconds", "1800", "longest audio file accepted for transcription (checked before decoding WAV)"),
+            new Setting("max_audio_seconds", "1800", "longest audio file accepted for transcription (checked from the header before decoding, then while decoding at 16 kHz)"),
+            new Setting("speech_max_seconds", "600", "most seconds of audio one /v1/audio/speech request makes (more: 400 audio_too_long, or the stream aborted if audio was already sent)"),
             new Setting("stream_max_message_seconds", "10", "most audio in one /v1/audio/stream message (more: close 1009)"),
             new Setting("stream_max_session_seconds", "3600", "most audio in one /v1/audio/stream session (more: close 1008)"),
             new Setting("pool_queue", "32", "jobs waiting per inference pool; beyond it new work gets 503 with Retry-After"),
@@ -109,7 +116,7 @@ public final class GatewayConfig {
 
     /** The settings of the limits block above, each a whole number above 0, read with {@link #limit}. */
     static final List<String> LIMITS = List.of("header_timeout_s", "body_timeout_s", "idle_timeout_s", "ws_max_frame_kb",
-            "ws_max_message_mb", "ws_max_queued_kb", "slow_consumer_s", "max_audio_seconds", "stream_max_message_seconds",
+            "ws_max_message_mb", "ws_max_queued_kb", "slow_consumer_s", "max_audio_seconds", "speech_max_seconds", "stream_max_message_seconds",
             "stream_max_session_seconds", "pool_queue", "realtime_max_item_kb", "key_rps", "key_max_sessions",
             "realtime_max_session_seconds", "max_answer_tokens");
 
@@ -171,20 +178,31 @@ public final class GatewayConfig {
         Map<String, String> v = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (!a.startsWith("--")) throw new ConfigException("unexpected argument '" + a + "': settings are given as --name value; see --help");
+            if (!a.startsWith("--")) {
+                throw new ConfigException("unexpected argument '" + a + "': settings are given as --name value (a true/false setting's"
+                        + " flag alone means true, e.g. --cluster); see --help");
+            }
             String name = a.substring(2);
-            String value;
+            String value = null;
             int eq = name.indexOf('=');
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new ConfigException("flag " + a + " needs a value, e.g. " + a + " VALUE");
             }
             String key = name.replace('-', '_');
             known(key, "flag --" + name);
+            if (value == null) {
+                String next = i + 1 < args.length ? args[i + 1] : null;
+                if (BY_KEY.get(key).isBoolean()) {
+                    // a bare boolean flag means true; "--cluster false" still reads its value
+                    boolean takesNext = next != null && ("true".equalsIgnoreCase(next) || "false".equalsIgnoreCase(next));
+                    value = takesNext ? args[++i] : "true";
+                } else if (next != null) {
+                    value = args[++i];
+                } else {
+                    throw new ConfigException("flag " + a + " needs a value, e.g. " + a + " VALUE");
+                }
+            }
             v.put(key, value);
         }
         return v;
@@ -239,6 +257,7 @@ public final class GatewayConfig {
         positive("max_image_megapixels");
         positive("inference_threads");
         positive("shutdown_timeout_s");
+        nativeTrimSeconds();
         scheduler();
         reservedInteractiveThreads();
         visionThreads();
@@ -555,6 +574,13 @@ public final class GatewayConfig {
         }
         if (!(f >= 0 && f <= 60)) throw new ConfigException("video_max_fps must be a number from 0 (no cap) to 60, got '" + raw("video_max_fps") + "': fix GATEWAY_VIDEO_MAX_FPS or --video-max-fps");
         return f;
+    }
+
+    /** Seconds between malloc_trim calls; 0 = never. */
+    public long nativeTrimSeconds() {
+        long n = number("native_trim_s");
+        if (n < 0) throw new ConfigException("native_trim_s must be 0 (never) or more, got " + n + ": fix GATEWAY_NATIVE_TRIM_S or --native-trim-s");
+        return n;
     }
 
     public long shutdownTimeoutMillis() {

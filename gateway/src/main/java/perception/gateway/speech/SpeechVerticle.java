@@ -67,10 +67,13 @@ public final class SpeechVerticle extends VerticleBase {
     private volatile boolean stopping;
     /** Syntheses in progress (touched on this verticle's event loop): stop waits until each has told its caller how it ended. */
     private final java.util.Set<Future<?>> synthesizing = new java.util.HashSet<>();
+    private final io.micrometer.core.instrument.Counter synthesized;
 
     public SpeechVerticle(GatewayContext context) {
         this.context = context;
         this.work = new SenseWork(context, "speech", "speech");
+        this.synthesized = io.micrometer.core.instrument.Counter.builder("perception.speech.synthesized.seconds")
+                .description("seconds of audio synthesised (all callers)").register(context.meters());
     }
 
     /** The loaded models, for in-process users such as the realtime voice verticle; null until loaded. */
@@ -197,14 +200,63 @@ public final class SpeechVerticle extends VerticleBase {
         if (refuseIfBusy(msg)) return;
         byte[] bytes = msg.body().getBytes();
         var timer = context.inferenceTimer(ModelCatalog.bundled().forLoader(VOSK).id());
-        // a file (batch transcription): nobody is mid-conversation, so it yields to voice turns
+        // a file (batch transcription): nobody is mid-conversation, so it yields to voice turns; decoded in one
+        // job, then fed to the recogniser FILE_SLICE_SECONDS at a time, each slice its own job, so that other
+        // requests' and sessions' work runs between them (a 30-minute file held a worker for minutes)
+        long[] nanos = {0};
         work.run(perception.gateway.core.WorkClass.BEST_EFFORT, () -> {
             Audio audio = decoder.decode16k(bytes);
+            return new FileTranscription(audio, transcriber.open(audio.sampleRate(), true));
+        }).compose(file -> feedFile(file, 0, nanos)
+                .map(utterances -> SpeechJson.transcript(utterances, file.audio().durationSeconds(), words))
+                .eventually(() -> work.run(() -> {
+                    file.session().close();
+                    return null;
+                })))
+                .onComplete(r -> {
+                    if (r.succeeded()) timer.record(nanos[0], java.util.concurrent.TimeUnit.NANOSECONDS);
+                    reply(msg, r);
+                });
+    }
+
+    /** Seconds of a file's audio fed to the recogniser in one job. */
+    static final int FILE_SLICE_SECONDS = 10;
+
+    private record FileTranscription(Audio audio, TranscriptionSession session, List<Utterance> utterances) {
+        FileTranscription(Audio audio, TranscriptionSession session) {
+            this(audio, session, new java.util.ArrayList<>());
+        }
+    }
+
+    /**
+     * Feeds the file from sample {@code from} on, one slice per job, in the chunks {@link perception.speech.Transcriber#transcribe}
+     * uses (so the transcript is the same), then finishes: every final utterance in order, the last one included.
+     */
+    private Future<List<Utterance>> feedFile(FileTranscription file, int from, long[] nanos) {
+        float[] s = file.audio().samples();
+        if (from >= s.length) {
+            return work.run(perception.gateway.core.WorkClass.BEST_EFFORT, () -> {
+                long t0 = System.nanoTime();
+                Utterance last = file.session().finish();
+                if (!last.isEmpty()) file.utterances().add(last);
+                nanos[0] += System.nanoTime() - t0;
+                return file.utterances();
+            });
+        }
+        int rate = file.audio().sampleRate();
+        int to = (int) Math.min(s.length, from + (long) rate * FILE_SLICE_SECONDS);
+        return work.run(perception.gateway.core.WorkClass.BEST_EFFORT, () -> {
             long t0 = System.nanoTime();
-            List<Utterance> utterances = transcriber.transcribe(audio);
-            timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
-            return SpeechJson.transcript(utterances, audio.durationSeconds(), words);
-        }).onComplete(r -> reply(msg, r));
+            int chunk = (int) (rate * perception.speech.Transcriber.CHUNK_SECONDS);
+            for (int i = from; i < to; i += chunk) {
+                byte[] pcm = perception.speech.Pcm16.encode(s, i, Math.min(to, i + chunk));
+                if (file.session().feed(pcm, 0, pcm.length) instanceof Hypothesis.Final f && !f.utterance().isEmpty()) {
+                    file.utterances().add(f.utterance());
+                }
+            }
+            nanos[0] += System.nanoTime() - t0;
+            return null;
+        }).compose(v -> feedFile(file, to, nanos));
     }
 
     private void synthesize(Message<JsonObject> msg) {
@@ -220,9 +272,10 @@ public final class SpeechVerticle extends VerticleBase {
         Future<Void> told = blocking(() -> {
             long t0 = System.nanoTime();
             long bytes = synthesizer.synthesize(req.getString("input", ""), req.getInteger("sample_rate", 24000),
-                    req.getDouble("speed", 1.0), pcm -> {
+                    req.getDouble("speed", 1.0), req.getDouble("max_seconds", Double.POSITIVE_INFINITY), pcm -> {
                         if (out.lost() || stopping) throw new CancelledException();
                         chunks.incrementAndGet();
+                        synthesized.increment(pcm.length / 2.0 / req.getInteger("sample_rate", 24000));
                         out.piece(Buffer.buffer(pcm));
                     });
             timer.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -270,6 +323,10 @@ public final class SpeechVerticle extends VerticleBase {
             return new ApiError(400, "invalid_request_error", "invalid_audio", e.getMessage(), null);
         }
         if (e instanceof SessionClosedException) return new ApiError(410, "invalid_request_error", "session_closed", e.getMessage(), null);
+        if (e instanceof perception.speech.SpeechTooLongException) {
+            return new ApiError(400, "invalid_request_error", "audio_too_long", "The speech for this input is longer than the gateway's limit of "
+                    + Math.round(((perception.speech.SpeechTooLongException) e).maxSeconds()) + " s (setting speech_max_seconds): send shorter text, or a higher speed.", null);
+        }
         return null;
     }
 

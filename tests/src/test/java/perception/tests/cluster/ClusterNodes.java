@@ -48,7 +48,7 @@ public final class ClusterNodes implements AutoCloseable {
     }
 
     private static PackagedGateway node(int clusterPort, String members, String[] settings, String... role) {
-        List<String> args = new ArrayList<>(List.of("--cluster", "true", "--cluster-port", String.valueOf(clusterPort), "--cluster-members", members));
+        List<String> args = new ArrayList<>(List.of("--cluster", "--cluster-port", String.valueOf(clusterPort), "--cluster-members", members));
         args.addAll(List.of(role));
         args.addAll(List.of(settings));
         try {

@@ -33,7 +33,8 @@ class HostileSpeechTest {
     @BeforeAll
     static void start() throws Exception {
         gateway = TestGateway.start("analyzers", "", "llm_backend", "none", "max_body_mb", "2",
-                "stream_max_message_seconds", "10", "max_audio_seconds", "600", "inference_threads", "1", "pool_queue", "1");
+                "stream_max_message_seconds", "10", "max_audio_seconds", "600", "inference_threads", "1", "pool_queue", "1",
+                "speech_max_seconds", "3600"); // the pathological token below makes more than the default 600 s
         client = new SpeechClient(gateway.port());
     }
 
@@ -95,6 +96,40 @@ class HostileSpeechTest {
         assertTrue(shortAnswered < longAnswered, "the other session's 2 s waited until the " + speech.size() / 32000.0
                 + " s message was recognised: one message held the speech worker");
         longer.ws.abort();
+        shorter.ws.abort();
+    }
+
+    @Test
+    void anotherSessionIsAnsweredBetweenTheSlicesOfAFile() throws Exception {
+        // issue #29 item 1 (and the known gap "a file transcription runs as one job"): about 50 s of speech in one
+        // file and, once it is on the one speech worker, 2 s from a stream session; fed to Vosk 10 s at a time,
+        // each slice its own job, the stream's message (interactive) runs between two slices and is answered first
+        java.io.ByteArrayOutputStream speech = new java.io.ByteArrayOutputStream();
+        while (speech.size() < 16000 * 2 * 50) {
+            for (String sentence : SpeechFixtures.sentences()) speech.writeBytes(SpeechFixtures.speak(sentence, 16000));
+        }
+        byte[] pcm = java.util.Arrays.copyOf(speech.toByteArray(), 16000 * 2 * 50);
+        byte[] wav = SpeechClient.wav(pcm, 16000);
+        Stamped shorter = Stamped.open(gateway.port(), client);
+        Stamped.awaitIdle(client);
+        java.util.concurrent.CompletableFuture<Integer> fileAnswered = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                HttpResponse<String> r = client.transcribe(wav);
+                assertEquals(200, r.statusCode(), r.body());
+                return Stamped.CLOCK.incrementAndGet();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long end = System.currentTimeMillis() + 30_000;
+        while (!client.metrics().matches("(?s).*\nperception_pool_running\\{class=\"best_effort\"[^}]*\\} [1-9].*")) {
+            assertTrue(System.currentTimeMillis() < end, "the file never reached the speech worker");
+            Thread.sleep(5);
+        }
+        shorter.ws.sendBinary(ByteBuffer.wrap(pcm, 0, 16000 * 2 * 2), true).get(10, TimeUnit.SECONDS);
+        int shortAnswered = shorter.next();
+        int fileDone = fileAnswered.get(120, TimeUnit.SECONDS);
+        assertTrue(shortAnswered < fileDone, "the stream's 2 s waited until the 50 s file was recognised: one file held the speech worker");
         shorter.ws.abort();
     }
 
@@ -195,6 +230,42 @@ class HostileSpeechTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static HttpResponse<String> transcribeFile(byte[] file, String name) throws Exception {
+        return client.transcribe(file, name, new java.util.LinkedHashMap<>(java.util.Map.of("model", List.of("whisper-1"),
+                "response_format", List.of("verbose_json"))));
+    }
+
+    @Test
+    void aCompressedFileWhoseHeaderIsOverTheCapIsRefusedBeforeDecoding() throws Exception {
+        // issue #29 item 1: its header says 1,790 s at 192 kHz, over max_audio_seconds (600 here); it holds 2 s,
+        // so a decoder that only counted what it decoded served it
+        byte[] flac = HostileMedia.silentFlac(192_000, 1790, 2);
+        HttpResponse<String> r = transcribeFile(flac, "silence.flac");
+        assertEquals(400, r.statusCode(), r.body());
+        JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+        assertEquals("invalid_audio", error.getString("code"), r.body());
+        assertTrue(error.getString("message").contains("max_audio_seconds") && error.getString("message").contains("1790 s"), r.body());
+    }
+
+    @Test
+    void aHighRateCompressedFileIsHeldAt16kHzNotItsOwnRate() throws Exception {
+        // issue #29 item 1: 1,790 s of FLAC silence at 192 kHz grew the process by 3.3 GB (held at 192 kHz, then
+        // resampled); at 384 kHz it answered 500. Here 295 s at 384 kHz, under the 600 s cap: 113 M samples,
+        // 453 MB as floats at its own rate, 19 MB at 16 kHz
+        byte[] flac = HostileMedia.silentFlac(384_000, 295, 295);
+        java.lang.management.MemoryPoolMXBean old = java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP && p.getName().contains("Old")).findFirst().orElseThrow();
+        System.gc();
+        long before = old.getUsage().getUsed();
+        old.resetPeakUsage();
+        HttpResponse<String> r = transcribeFile(flac, "silence.flac");
+        long grew = old.getPeakUsage().getUsed() - before;
+        System.out.printf("HostileSpeechTest: %d KB of FLAC (295 s at 384 kHz): old generation grew by %d MB at its peak%n", flac.length / 1024, grew >> 20);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(295, new JsonObject(r.body()).getDouble("duration", 0.0), 1.0, r.body());
+        assertTrue(grew < 300L << 20, "the heap's old generation grew by " + (grew >> 20) + " MB to transcribe 295 s");
     }
 
     /** The slice the speech verticle feeds Vosk at a time (0.5 s of 16 kHz PCM16). */
