@@ -15,7 +15,9 @@ import perception.gateway.core.GatewayContext;
 
 /**
  * POST /v1/audio/speech, as OpenAI's: JSON {model, input, voice, response_format: wav|pcm, speed}.
- * The body streams sentence by sentence as FreeTTS makes it (chunked transfer); pcm is raw 24 kHz
+ * {@code voice}: an OpenAI name speaks with the default voice (Piper en_US-joe-medium, FreeTTS kevin16
+ * without it), or an installed voice by name ({@link Voices}).
+ * The body streams sentence by sentence as the voice makes it (chunked transfer); pcm is raw 24 kHz
  * 16-bit little-endian mono, wav the same behind a header whose sizes say "unknown length".
  */
 final class SynthesisRoute {
@@ -37,7 +39,8 @@ final class SynthesisRoute {
         if (!(input instanceof String text) || text.isBlank()) throw ApiError.badParam("input", "'input' must be a non-empty string: the text to speak");
         if (text.length() > MAX_INPUT) throw ApiError.badParam("input", "'input' is " + text.length() + " characters; the limit is " + MAX_INPUT + ": split the text");
         if (body.containsKey("model") && !(body.getValue("model") instanceof String)) throw ApiError.badParam("model", "'model' must be a string, e.g. tts-1");
-        if (body.containsKey("voice") && !(body.getValue("voice") instanceof String)) throw ApiError.badParam("voice", "'voice' must be a string, e.g. alloy (every voice is FreeTTS kevin16)");
+        if (body.containsKey("voice") && !(body.getValue("voice") instanceof String)) throw ApiError.badParam("voice", "'voice' must be a string, e.g. alloy (the default voice), " + String.join(", ", Voices.installed(context)));
+        String voice = Voices.resolve(context, body.getString("voice"), "voice");
         Object f = body.getValue("response_format", "wav");
         if (!(f instanceof String format) || !FORMATS.contains(format)) {
             throw ApiError.badParam("response_format", "response_format must be wav or pcm (24 kHz 16-bit LE mono), got '" + f + "'");
@@ -49,11 +52,11 @@ final class SynthesisRoute {
         double speed = ((Number) s).doubleValue();
 
         HttpServerResponse response = ctx.response();
-        JsonObject request = new JsonObject().put("input", text).put("speed", speed).put("sample_rate", RATE);
+        JsonObject request = new JsonObject().put("input", text).put("speed", speed).put("sample_rate", RATE).put("voice", voice);
         BusStream call = BusStream.call(context.vertx(), SpeechFeature.SYNTHESIZE, UUID.randomUUID().toString(), request, null, piece -> {
             if (response.closed() || response.ended()) return;
             if (!response.headWritten()) {
-                response.setChunked(true).putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm");
+                response.setChunked(true).putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm").putHeader("x-voice", voice);
                 if (format.equals("wav")) response.write(Buffer.buffer(streamingWavHeader(RATE)));
             }
             response.write((Buffer) piece);
@@ -62,7 +65,7 @@ final class SynthesisRoute {
         call.result().onComplete(r -> {
             if (r.succeeded()) {
                 if (!response.headWritten()) {
-                    response.putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm")
+                    response.putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm").putHeader("x-voice", voice)
                             .end(format.equals("wav") ? Buffer.buffer(streamingWavHeader(RATE)) : Buffer.buffer());
                 } else if (!response.ended() && !response.closed()) {
                     response.end();

@@ -29,6 +29,12 @@ public final class PiperSynthesizer implements Synthesizer {
     static final int FIRST_CLAUSE_PHONEMES = 40;
     /** Longest sentence sent to the model at once, in phonemes: longer ones are cut at clauses, or else at spaces, so one run stays bounded. */
     static final int MAX_SENTENCE_PHONEMES = 400;
+    /**
+     * Most phonemes one request may make (about 15 minutes of speech). The callers cap the text's
+     * characters, but a character can cost many phonemes: a digit string is read digit by digit
+     * ("4 0 9 6" is twenty phonemes), so this bounds the model's work whatever the text.
+     */
+    public static final int MAX_PHONEMES = 50_000;
 
     private final String name;
     private final PiperVoiceConfig config;
@@ -86,7 +92,13 @@ public final class PiperSynthesizer implements Synthesizer {
         if (sampleRate < 8000 || sampleRate > 48000) throw new IllegalArgumentException("sample rate must be between 8000 and 48000 Hz, got " + sampleRate);
         if (!(speed >= 0.25 && speed <= 4.0)) throw new IllegalArgumentException("speed must be between 0.25 and 4.0, got " + speed);
         long total = 0;
-        List<List<String>> pieces = pieces(phonemize(text));
+        List<List<String>> sentences = phonemize(text);
+        int phonemes = sentences.stream().mapToInt(List::size).sum();
+        if (phonemes > MAX_PHONEMES) {
+            throw new IllegalArgumentException("the text makes " + phonemes + " phonemes when spoken (a long number is read digit by digit); the limit is "
+                    + MAX_PHONEMES + ": send less text");
+        }
+        List<List<String>> pieces = pieces(sentences);
         for (List<String> p : pieces) {
             float[] audio = audio(PiperPhonemes.ids(p, config.phonemeIdMap()), (float) (config.lengthScale() / speed));
             float[] out = Resampler.resample(audio, config.sampleRate(), sampleRate);
