@@ -174,6 +174,9 @@ public final class SpeechVerticle extends VerticleBase {
                         return Future.succeededFuture();
                     }));
         }
+        if (!loads.isEmpty() && data == null) {
+            log.info("espeak-ng reads the system's data: a few words may be phonemized unlike Piper's own (e.g. \"four\"); ./run-gateway models fetch espeak-ng-data-en gives the data piper-tts ships");
+        }
         if (!missing.isEmpty() && !Voices.KEVIN16.equals(context.config().ttsVoice())) {
             log.warn("Piper speech off, FreeTTS kevin16 speaks instead: missing {}; install with: {}", String.join(" and ", missing), String.join(" && ", install));
         }
