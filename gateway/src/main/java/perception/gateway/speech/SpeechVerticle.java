@@ -286,7 +286,8 @@ public final class SpeechVerticle extends VerticleBase {
         var timer = context.inferenceTimer(speaker instanceof PiperSynthesizer p ? p.voice() : ModelCatalog.bundled().forLoader(FREETTS).id());
         // done once the caller was told how the synthesis ended: stop waits for that
         Future<Void> told = blocking(() -> {
-            if (speaker == null) throw new IllegalArgumentException("voice '" + voice + "' is not loaded on this node");
+            if (speaker == null) throw new IllegalArgumentException("voice '" + voice + "' is not loaded on this node: its voices are "
+                    + String.join(", ", piper.keySet()) + (piper.isEmpty() ? "" : ", ") + Voices.KEVIN16);
             long t0 = System.nanoTime();
             long bytes = speaker.synthesize(req.getString("input", ""), req.getInteger("sample_rate", 24000),
                     req.getDouble("speed", 1.0), pcm -> {

@@ -52,11 +52,13 @@ final class SynthesisRoute {
         double speed = ((Number) s).doubleValue();
 
         HttpServerResponse response = ctx.response();
-        JsonObject request = new JsonObject().put("input", text).put("speed", speed).put("sample_rate", RATE).put("voice", voice);
+        JsonObject request = new JsonObject().put("input", text).put("speed", speed).put("sample_rate", RATE);
+        if (voice != null) request.put("voice", voice);
+        String voiceHeader = voice == null ? "default" : voice;
         BusStream call = BusStream.call(context.vertx(), SpeechFeature.SYNTHESIZE, UUID.randomUUID().toString(), request, null, piece -> {
             if (response.closed() || response.ended()) return;
             if (!response.headWritten()) {
-                response.setChunked(true).putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm").putHeader("x-voice", voice);
+                response.setChunked(true).putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm").putHeader("x-voice", voiceHeader);
                 if (format.equals("wav")) response.write(Buffer.buffer(streamingWavHeader(RATE)));
             }
             response.write((Buffer) piece);
@@ -65,7 +67,7 @@ final class SynthesisRoute {
         call.result().onComplete(r -> {
             if (r.succeeded()) {
                 if (!response.headWritten()) {
-                    response.putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm").putHeader("x-voice", voice)
+                    response.putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm").putHeader("x-voice", voiceHeader)
                             .end(format.equals("wav") ? Buffer.buffer(streamingWavHeader(RATE)) : Buffer.buffer());
                 } else if (!response.ended() && !response.closed()) {
                     response.end();

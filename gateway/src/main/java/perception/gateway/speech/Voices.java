@@ -44,10 +44,17 @@ public final class Voices {
         return installed.isEmpty() ? KEVIN16 : installed.get(0);
     }
 
-    /** The voice a request's {@code voice} names (null: the default); a 400 naming the voices for one that is not installed. */
+    /**
+     * The voice a request's {@code voice} names (null: the default); a 400 naming the voices for one
+     * that is not installed. On a node without the speech sense (clustered: speech on a worker) this
+     * node cannot know the worker's voices: the default is left to the worker (null) and a name is
+     * passed on as asked (the worker refuses one it lacks).
+     */
     public static String resolve(GatewayContext context, String requested, String param) {
-        if (requested == null || requested.isBlank() || OPENAI.contains(requested.toLowerCase(Locale.ROOT))) return defaultVoice(context);
         List<String> installed = installed(context);
+        boolean openAi = requested == null || requested.isBlank() || OPENAI.contains(requested.toLowerCase(Locale.ROOT));
+        if (installed.isEmpty()) return openAi ? null : requested;
+        if (openAi) return defaultVoice(context);
         for (String v : installed) if (v.equalsIgnoreCase(requested)) return v;
         throw new ApiError(400, "invalid_request_error", "unknown_voice", "voice '" + requested + "' is not available: use one of "
                 + String.join(", ", OPENAI) + " (the default voice, " + defaultVoice(context) + ") or an installed voice: " + String.join(", ", installed), param);
@@ -55,6 +62,7 @@ public final class Voices {
 
     /** A voice's own sample rate: Piper's low and x_low voices are 16 kHz, medium and high 22.05 kHz; kevin16 16 kHz. */
     public static int rate(String voice) {
+        if (voice == null) return 22050; // the worker's default voice: the synthesiser makes whatever rate is asked
         if (voice.equals(KEVIN16) || voice.endsWith("-low") || voice.endsWith("-x_low")) return 16000;
         return 22050;
     }
