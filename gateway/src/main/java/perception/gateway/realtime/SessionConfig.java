@@ -15,7 +15,8 @@ final class SessionConfig {
     static final String DEFAULT_INSTRUCTIONS = "You are a helpful voice assistant. Answer briefly, in plain spoken English.";
 
     String instructions = DEFAULT_INSTRUCTIONS;
-    String voice = "kevin16";
+    /** OpenAI's default name: it speaks with the gateway's default voice (speech.Voices). */
+    String voice = "alloy";
     double speed = 1.0;
     int inputRate = 24000;
     int outputRate = 24000;

@@ -32,13 +32,15 @@ import perception.speech.Transcriber;
 import perception.speech.TranscriptionSession;
 import perception.speech.Utterance;
 import perception.speech.VoskTranscriber;
+import perception.speech.piper.EspeakNg;
+import perception.speech.piper.PiperSynthesizer;
 
 /**
- * The ears and the voice: loads Vosk, FreeTTS and Silero VAD and serves them on the event bus.
+ * The ears and the voice: loads Vosk, the Piper voices (FreeTTS as the fallback) and Silero VAD and serves them on the event bus.
  * Everything crossing the bus is JSON or Buffer, so the routes could live on another node.
  * <ul>
  * <li>{@link SpeechFeature#TRANSCRIBE}: body = the audio file (Buffer), header {@code words}; reply = {@link SpeechJson#transcript}.
- * <li>{@link SpeechFeature#SYNTHESIZE}: a {@link BusStream} call with {input, speed, sample_rate}: each sentence's PCM16LE
+ * <li>{@link SpeechFeature#SYNTHESIZE}: a {@link BusStream} call with {input, speed, sample_rate, voice (a {@link Voices} name; none: the default)}: each sentence's PCM16LE
  *     is a Buffer piece; done = {chunks, bytes}.
  * <li>{@link SpeechFeature#TRANSCRIBE_STREAM_OPEN}: body = {sample_rate, words}; reply = {address} of a new streaming session
  *     ({@link SessionRegistry}), which takes Buffers of PCM16LE (reply: vosk partial/final JSON) and {eof:1}
@@ -50,13 +52,15 @@ import perception.speech.VoskTranscriber;
 public final class SpeechVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(SpeechVerticle.class);
     /** The loaders of this sense's models in models.json. */
-    public static final String VOSK = "vosk", FREETTS = "freetts", SILERO_VAD = "silero-vad";
+    public static final String VOSK = "vosk", FREETTS = "freetts", SILERO_VAD = "silero-vad", PIPER = "piper", ESPEAK_DATA = "espeak-ng-data";
     /** A streaming session that hears nothing for this long is closed (its client vanished). */
     static final long SESSION_IDLE_MS = 60_000;
 
     private final GatewayContext context;
     private volatile VoskTranscriber transcriber;
     private volatile FreeTtsSynthesizer synthesizer;
+    /** The Piper voices that loaded, by catalog id (empty: FreeTTS speaks). */
+    private final java.util.Map<String, PiperSynthesizer> piper = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile SileroVad vad;
     private AudioDecoder decoder;
     private SessionRegistry<TranscriptionSession> sessions;
@@ -81,8 +85,11 @@ public final class SpeechVerticle extends VerticleBase {
         return transcriber;
     }
 
+    /** The default voice's synthesizer (Piper when it loaded, else FreeTTS). */
     public Synthesizer synthesizer() {
-        return synthesizer;
+        Synthesizer s = piper.get(context.config().ttsVoice());
+        if (s != null) return s;
+        return piper.isEmpty() ? synthesizer : piper.values().iterator().next();
     }
 
     public SileroVad vad() {
@@ -103,7 +110,8 @@ public final class SpeechVerticle extends VerticleBase {
                 ModelLoader.load(context, vosk, vosk.dir(dir), () -> VoskTranscriber.load(vosk.dir(dir))).onSuccess(t -> transcriber = t),
                 // the kevin16 voice ships on the classpath (the freetts jar), so there is no file to check
                 ModelLoader.load(context, freetts, null, () -> FreeTtsSynthesizer.load(voices)).onSuccess(s -> synthesizer = s),
-                ModelLoader.load(context, silero, silero.file(dir, "model"), () -> SileroVad.load(silero.file(dir, "model"))).onSuccess(v -> vad = v))
+                ModelLoader.load(context, silero, silero.file(dir, "model"), () -> SileroVad.load(silero.file(dir, "model"))).onSuccess(v -> vad = v),
+                loadPiper(dir))
                 .onSuccess(v -> {
                     var bus = Workers.of(context); // serves on this node and, clustered, as ADDRESS@NODE
                     sessions = new SessionRegistry<>(vertx, SpeechFeature.TRANSCRIBE_STREAM_SESSION, SESSION_IDLE_MS, this::onStreamMessage,
@@ -123,13 +131,69 @@ public final class SpeechVerticle extends VerticleBase {
     }
 
     /**
+     * Loads the catalog's Piper voices whose files are here. Without espeak-ng or the voice, FreeTTS
+     * speaks: one line says what is missing and how to install it, and start-up goes on (never fails).
+     */
+    private Future<Void> loadPiper(Path dir) {
+        ModelCatalog catalog = ModelCatalog.bundled();
+        List<ModelCatalog.Model> voices = Voices.piperCatalog();
+        // espeak-ng's data as piper-tts ships it, when fetched: Piper's exact phonemes; else the system's (Debian 1.51: "four" as fˈoːɹ)
+        Path espeakData = catalog.forLoader(ESPEAK_DATA).file(dir, "data");
+        Path data = java.nio.file.Files.isRegularFile(espeakData) ? espeakData.getParent() : null;
+        // espeak-ng is C, loaded and initialised off the event loop
+        return context.pool("model-loading").<String>executeBlocking(() -> {
+            try {
+                EspeakNg.get(data);
+                return null;
+            } catch (RuntimeException | LinkageError e) {
+                return e.getMessage() == null ? e.toString() : e.getMessage();
+            }
+        }, false).compose(espeakProblem -> loadVoices(dir, voices, data, espeakProblem));
+    }
+
+    private Future<Void> loadVoices(Path dir, List<ModelCatalog.Model> voices, Path data, String espeakProblem) {
+        List<String> missing = new java.util.ArrayList<>();
+        List<String> install = new java.util.ArrayList<>();
+        if (espeakProblem != null) {
+            missing.add("espeak-ng (" + espeakProblem + ")");
+            install.add(EspeakNg.INSTALL);
+        }
+        List<Future<?>> loads = new java.util.ArrayList<>();
+        for (ModelCatalog.Model voice : voices) {
+            Path onnx = voice.file(dir, "model");
+            if (!java.nio.file.Files.isRegularFile(onnx) || !java.nio.file.Files.isRegularFile(voice.file(dir, "config"))) {
+                if (voice.isDefault() || voice.id().equals(context.config().ttsVoice())) {
+                    missing.add("the voice " + voice.id() + " (" + onnx + ")");
+                    install.add("./run-gateway models fetch " + voice.id());
+                }
+                continue;
+            }
+            if (espeakProblem != null) continue;
+            int threads = context.config().intraOpThreads();
+            loads.add(ModelLoader.load(context, voice, onnx, () -> PiperSynthesizer.load(onnx, data, threads))
+                    .onSuccess(p -> piper.put(voice.id(), p))
+                    .recover(e -> {
+                        log.warn("Piper voice {} failed to load: {}", voice.id(), e.getMessage());
+                        return Future.succeededFuture();
+                    }));
+        }
+        if (!loads.isEmpty() && data == null) {
+            log.info("espeak-ng reads the system's data: a few words may be phonemized unlike Piper's own (e.g. \"four\"); ./run-gateway models fetch espeak-ng-data-en gives the data piper-tts ships");
+        }
+        if (!missing.isEmpty() && !Voices.KEVIN16.equals(context.config().ttsVoice())) {
+            log.warn("Piper speech off, FreeTTS kevin16 speaks instead: missing {}; install with: {}", String.join(" and ", missing), String.join(" && ", install));
+        }
+        return Future.join(loads).mapEmpty();
+    }
+
+    /**
      * Stops taking requests, lets the sessions' queued work finish and frees them, then closes the
      * natives through {@link SenseWork}: off the event loop, once no worker uses them any more.
      */
     @Override
     public Future<?> stop() {
         stopping = true; // a synthesis in progress stops at its next sentence
-        if (transcriber == null && synthesizer == null && vad == null) return Future.succeededFuture(); // speech off: nothing to close
+        if (transcriber == null && synthesizer == null && vad == null && piper.isEmpty()) return Future.succeededFuture(); // speech off: nothing to close
         Future<?> unregistered = Future.join(consumers.stream().map(c -> (Future<?>) c.unregister()).toList());
         return unregistered
                 .eventually(() -> sessions == null ? Future.succeededFuture() : sessions.closeAll())
@@ -138,6 +202,8 @@ public final class SpeechVerticle extends VerticleBase {
                 .eventually(() -> work.close(() -> {
                     if (transcriber != null) transcriber.close();
                     if (synthesizer != null) synthesizer.close();
+                    piper.values().forEach(PiperSynthesizer::close);
+                    piper.clear();
                     if (vad != null) vad.close();
                     transcriber = null;
                     synthesizer = null;
@@ -267,11 +333,15 @@ public final class SpeechVerticle extends VerticleBase {
         AtomicInteger chunks = new AtomicInteger();
         // a listener that went away (client gone, barge-in) stops the synthesiser at its next sentence
         BusStream.Emitter out = new BusStream.Emitter(vertx.eventBus(), req, () -> log.debug("synthesis cancelled: the listener went away"));
-        var timer = context.inferenceTimer(ModelCatalog.bundled().forLoader(FREETTS).id());
+        String voice = req.getString("voice");
+        Synthesizer speaker = voice == null ? synthesizer() : Voices.KEVIN16.equals(voice) ? synthesizer : piper.get(voice);
+        var timer = context.inferenceTimer(speaker instanceof PiperSynthesizer p ? p.voice() : ModelCatalog.bundled().forLoader(FREETTS).id());
         // done once the caller was told how the synthesis ended: stop waits for that
         Future<Void> told = blocking(() -> {
+            if (speaker == null) throw new IllegalArgumentException("voice '" + voice + "' is not loaded on this node: its voices are "
+                    + String.join(", ", piper.keySet()) + (piper.isEmpty() ? "" : ", ") + Voices.KEVIN16);
             long t0 = System.nanoTime();
-            long bytes = synthesizer.synthesize(req.getString("input", ""), req.getInteger("sample_rate", 24000),
+            long bytes = speaker.synthesize(req.getString("input", ""), req.getInteger("sample_rate", 24000),
                     req.getDouble("speed", 1.0), req.getDouble("max_seconds", Double.POSITIVE_INFINITY), pcm -> {
                         if (out.lost() || stopping) throw new CancelledException();
                         chunks.incrementAndGet();

@@ -23,7 +23,13 @@ public final class SynthesisCall {
 
     /** Completes when the sentence has been synthesized; a cancelled one never completes (its owner has moved on). */
     public Future<Void> synthesize(String text, int sampleRate, double speed, Handler<byte[]> onPcm) {
+        return synthesize(text, null, sampleRate, speed, onPcm);
+    }
+
+    /** With a voice resolved by {@link Voices} (null: the speech node's default). */
+    public Future<Void> synthesize(String text, String voice, int sampleRate, double speed, Handler<byte[]> onPcm) {
         JsonObject request = new JsonObject().put("input", text).put("speed", speed).put("sample_rate", sampleRate);
+        if (voice != null) request.put("voice", voice);
         call = BusStream.call(vertx, SpeechFeature.SYNTHESIZE, UUID.randomUUID().toString(), request, null, piece -> onPcm.handle(((Buffer) piece).getBytes()));
         return call.result().mapEmpty();
     }

@@ -15,6 +15,8 @@ import perception.gateway.core.GatewayContext;
 
 /**
  * POST /v1/audio/speech, as OpenAI's: JSON {model, input, voice, response_format: wav|pcm, speed}.
+ * {@code voice}: an OpenAI name speaks with the default voice (Piper en_US-joe-medium, FreeTTS kevin16
+ * without it), or an installed voice by name ({@link Voices}).
  * The body streams sentence by sentence (chunked transfer), each sentence its own job, the next one
  * only once the client has read what is queued; pcm is raw 24 kHz 16-bit little-endian mono, wav the
  * same behind a header whose sizes say "unknown length". At most speech_max_seconds of audio.
@@ -39,7 +41,8 @@ final class SynthesisRoute {
         if (!(input instanceof String text) || text.isBlank()) throw ApiError.badParam("input", "'input' must be a non-empty string: the text to speak");
         if (text.length() > MAX_INPUT) throw ApiError.badParam("input", "'input' is " + text.length() + " characters; the limit is " + MAX_INPUT + ": split the text");
         if (body.containsKey("model") && !(body.getValue("model") instanceof String)) throw ApiError.badParam("model", "'model' must be a string, e.g. tts-1");
-        if (body.containsKey("voice") && !(body.getValue("voice") instanceof String)) throw ApiError.badParam("voice", "'voice' must be a string, e.g. alloy (every voice is FreeTTS kevin16)");
+        if (body.containsKey("voice") && !(body.getValue("voice") instanceof String)) throw ApiError.badParam("voice", "'voice' must be a string, e.g. alloy (the default voice), " + String.join(", ", Voices.installed(context)));
+        String voice = Voices.resolve(context, body.getString("voice"), "voice");
         Object f = body.getValue("response_format", "wav");
         if (!(f instanceof String format) || !FORMATS.contains(format)) {
             throw ApiError.badParam("response_format", "response_format must be wav or pcm (24 kHz 16-bit LE mono), got '" + f + "'");
@@ -50,7 +53,7 @@ final class SynthesisRoute {
         }
         double speed = ((Number) s).doubleValue();
 
-        new Synthesis(ctx, format, speed, pieces(text)).next();
+        new Synthesis(ctx, format, speed, voice, pieces(text)).next();
     }
 
     /** Audio goes out in writes of at most this many bytes (a third of a second). */
@@ -89,6 +92,7 @@ final class SynthesisRoute {
         private final HttpServerResponse response;
         private final String format;
         private final double speed;
+        private final String voice;
         private final List<String> pieces;
         private final double maxSeconds = context.config().limit("speech_max_seconds");
         private final long slowMillis = context.config().limit("slow_consumer_s") * 1000;
@@ -97,7 +101,8 @@ final class SynthesisRoute {
         private BusStream call;
         private long busySince = -1;
 
-        Synthesis(RoutingContext ctx, String format, double speed, List<String> pieces) {
+        Synthesis(RoutingContext ctx, String format, double speed, String voice, List<String> pieces) {
+            this.voice = voice;
             this.ctx = ctx;
             this.response = ctx.response();
             this.format = format;
@@ -106,6 +111,10 @@ final class SynthesisRoute {
             response.closeHandler(v -> {
                 if (call != null) call.cancel(); // the synthesiser stops at its next sentence
             });
+        }
+
+        private String voiceHeader() {
+            return voice == null ? "default" : voice;
         }
 
         private boolean gone() {
@@ -123,8 +132,9 @@ final class SynthesisRoute {
                 fail(SpeechVerticle.typed(new perception.speech.SpeechTooLongException(maxSeconds)));
                 return;
             }
-            JsonObject request = new JsonObject().put("input", pieces.get(index)).put("speed", speed).put("sample_rate", RATE)
-                    .put("max_seconds", left);
+            JsonObject request = new JsonObject().put("input", pieces.get(index)).put("speed", speed).put("sample_rate", RATE);
+            if (voice != null) request.put("voice", voice);
+            request.put("max_seconds", left);
             call = BusStream.call(context.vertx(), SpeechFeature.SYNTHESIZE, UUID.randomUUID().toString(), request, null, piece -> {
                 if (gone()) return;
                 head();
@@ -169,13 +179,13 @@ final class SynthesisRoute {
 
         private void head() {
             if (response.headWritten()) return;
-            response.setChunked(true).putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm");
+            response.setChunked(true).putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm").putHeader("x-voice", voiceHeader());
             if (format.equals("wav")) response.write(Buffer.buffer(streamingWavHeader(RATE)));
         }
 
         private void finish() {
             if (!response.headWritten()) {
-                response.putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm")
+                response.putHeader("content-type", format.equals("wav") ? "audio/wav" : "audio/pcm").putHeader("x-voice", voiceHeader())
                         .end(format.equals("wav") ? Buffer.buffer(streamingWavHeader(RATE)) : Buffer.buffer());
             } else {
                 response.end();

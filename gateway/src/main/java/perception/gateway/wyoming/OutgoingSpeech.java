@@ -10,8 +10,10 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import perception.gateway.core.ApiError;
+import perception.gateway.core.GatewayContext;
 import perception.gateway.speech.SynthesisCall;
 import perception.gateway.speech.SpeechVerticle;
+import perception.gateway.speech.Voices;
 import perception.speech.SentenceSplitter;
 
 /**
@@ -23,21 +25,25 @@ import perception.speech.SentenceSplitter;
  * inside such a stream is the compatibility copy of the text and is ignored, as Piper does.
  */
 final class OutgoingSpeech {
-    static final String VOICE = "kevin16";
-    static final int RATE = 16000;
+    /** FreeTTS's voice, asked for by name; the default voice is the gateway's (Piper en_US-joe-medium when installed). */
+    static final String VOICE = Voices.KEVIN16;
     static final int SAMPLES_PER_CHUNK = 1024;
     static final int MAX_TEXT = 4096;
     static final int MAX_STREAM_TEXT = 16 * 1024;
-    private static final JsonObject FORMAT = new JsonObject().put("rate", RATE).put("width", 2).put("channels", 1);
 
+    private final GatewayContext context;
     private final Vertx vertx;
+    /** The voice of the request or stream in progress (resolved by {@link Voices}) and its own rate. */
+    private String voice;
+    private JsonObject format;
     private final Function<WyomingEvent, Future<Void>> out;
     private SentenceSplitter stream;   // non-null between synthesize-start and synthesize-stop
     private int streamed;
     private SynthesisCall synthesis;
 
-    OutgoingSpeech(Vertx vertx, Function<WyomingEvent, Future<Void>> out) {
-        this.vertx = vertx;
+    OutgoingSpeech(GatewayContext context, Function<WyomingEvent, Future<Void>> out) {
+        this.context = context;
+        this.vertx = context.vertx();
         this.out = out;
     }
 
@@ -45,7 +51,7 @@ final class OutgoingSpeech {
         if (stream != null) return Future.succeededFuture();
         voice(data.getValue("voice"));
         String text = text(data, MAX_TEXT);
-        return out.apply(WyomingEvent.of("audio-start", FORMAT.copy()))
+        return out.apply(WyomingEvent.of("audio-start", format.copy()))
                 .compose(v -> speak(text))
                 .compose(v -> out.apply(WyomingEvent.of("audio-stop")));
     }
@@ -82,7 +88,7 @@ final class OutgoingSpeech {
         Future<Void> done = Future.succeededFuture();
         for (String s : sentences) {
             if (s.isBlank()) continue;
-            done = done.compose(v -> out.apply(WyomingEvent.of("audio-start", FORMAT.copy())))
+            done = done.compose(v -> out.apply(WyomingEvent.of("audio-start", format.copy())))
                     .compose(v -> speak(s))
                     .compose(v -> out.apply(WyomingEvent.of("audio-stop")));
         }
@@ -94,10 +100,11 @@ final class OutgoingSpeech {
         synthesis = new SynthesisCall(vertx);
         int bytes = SAMPLES_PER_CHUNK * 2;
         AtomicReference<Future<Void>> last = new AtomicReference<>(Future.succeededFuture());
-        return synthesis.synthesize(text, RATE, 1.0, pcm -> {
+        JsonObject f = format;
+        return synthesis.synthesize(text, voice, f.getInteger("rate"), 1.0, pcm -> {
             for (int i = 0; i < pcm.length; i += bytes) {
                 Buffer chunk = Buffer.buffer(Arrays.copyOfRange(pcm, i, Math.min(pcm.length, i + bytes)));
-                last.set(out.apply(new WyomingEvent("audio-chunk", FORMAT.copy(), chunk)));
+                last.set(out.apply(new WyomingEvent("audio-chunk", f.copy(), chunk)));
             }
         }).recover(e -> Future.failedFuture(SpeechVerticle.SENSE.toApiError(e))).compose(v -> last.get());
     }
@@ -109,17 +116,26 @@ final class OutgoingSpeech {
         return s;
     }
 
-    /** Only kevin16 (US English) is served; a request for another voice or language is refused, as Piper refuses a voice it lacks. */
-    private static void voice(Object v) {
-        if (v == null) return;
-        if (!(v instanceof JsonObject voice)) throw ApiError.badRequest("invalid_voice", "\"voice\" must be an object such as {\"name\":\"kevin16\"}");
-        Object name = voice.getValue("name");
-        if (name != null && !VOICE.equals(name)) {
-            throw ApiError.badRequest("unknown_voice", "voice '" + name + "' is not available: the only voice is " + VOICE + " (see describe)");
-        }
-        Object language = voice.getValue("language");
+    /**
+     * The installed voices are served (US English: the Piper voices, kevin16); a request for another
+     * voice or language is refused, as Piper refuses a voice it lacks. No name: the default voice.
+     * Audio is at the voice's own rate (Piper medium 22,050 Hz, kevin16 16,000 Hz), as wyoming-piper sends it.
+     */
+    private void voice(Object v) {
+        if (v != null && !(v instanceof JsonObject)) throw ApiError.badRequest("invalid_voice", "\"voice\" must be an object such as {\"name\":\"en_US-joe-medium\"}");
+        JsonObject asked = v == null ? new JsonObject() : (JsonObject) v;
+        Object name = asked.getValue("name");
+        Object language = asked.getValue("language");
         if (language != null && !String.valueOf(language).toLowerCase(Locale.ROOT).startsWith("en")) {
-            throw ApiError.badRequest("unsupported_language", "language '" + language + "' is not available: " + VOICE + " speaks English (en_US)");
+            throw ApiError.badRequest("unsupported_language", "language '" + language + "' is not available: the voices speak English (en_US)");
         }
+        String resolved;
+        try {
+            resolved = Voices.resolve(context, name == null ? null : String.valueOf(name), null);
+        } catch (ApiError e) {
+            throw ApiError.badRequest("unknown_voice", "voice '" + name + "' is not available: the voices are " + String.join(", ", Voices.installed(context)) + " (see describe)");
+        }
+        voice = resolved;
+        format = new JsonObject().put("rate", Voices.rate(resolved)).put("width", 2).put("channels", 1);
     }
 }

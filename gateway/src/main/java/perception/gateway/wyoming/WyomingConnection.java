@@ -43,7 +43,7 @@ final class WyomingConnection {
         this.context = context;
         this.socket = socket;
         this.reader = new FrameReader(this::enqueue, this::fail);
-        this.speech = new OutgoingSpeech(context.vertx(), this::send);
+        this.speech = new OutgoingSpeech(context, this::send);
     }
 
     void start(Runnable onClose) {

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import perception.gateway.core.GatewayConfig;
 import perception.gateway.core.ModelCatalog;
+import perception.gateway.speech.Voices;
 import perception.gateway.core.GatewayContext;
 import perception.gateway.llm.LlmVerticle;
 import perception.gateway.speech.SpeechVerticle;
@@ -32,6 +33,19 @@ final class WyomingInfo {
                     .put("models", new JsonArray().add(artifact(voskId, "Vosk small US English 0.15", "Alpha Cephei",
                             "https://alphacephei.com/vosk/models", vosk).put("languages", new JsonArray().add("en"))))
                     .put("supports_transcript_streaming", true));
+            // Piper first: the default voice when espeak-ng and the voice are installed
+            JsonArray piperVoices = new JsonArray();
+            boolean anyPiper = false;
+            for (ModelCatalog.Model m : Voices.piperCatalog()) {
+                boolean loaded = context.models().isLoaded(m.id());
+                anyPiper |= loaded;
+                piperVoices.add(artifact(m.id(), m.id() + " (Piper neural voice, US English, " + Voices.rate(m.id()) + " Hz)", "rhasspy/piper-voices",
+                        "https://huggingface.co/rhasspy/piper-voices", loaded).put("languages", new JsonArray().add("en_US")));
+            }
+            if (!piperVoices.isEmpty()) {
+                tts.add(artifact("piper", "Piper neural speech (ONNX Runtime, espeak-ng phonemes), served by Perception Gateway", "Piper",
+                        "https://github.com/OHF-Voice/piper1-gpl", anyPiper).put("voices", piperVoices).put("supports_synthesize_streaming", true));
+            }
             boolean freetts = context.models().isLoaded(ModelCatalog.bundled().forLoader(SpeechVerticle.FREETTS).id());
             tts.add(artifact("freetts", "FreeTTS speech synthesis, served by Perception Gateway", "FreeTTS", "https://freetts.sourceforge.io/", freetts)
                     .put("voices", new JsonArray().add(artifact(OutgoingSpeech.VOICE, "kevin16 (US English, 16 kHz diphone)",

@@ -253,7 +253,8 @@ class SpeechEndpointsTest {
         assertEquals(24000, h.getInt(24));
         assertEquals(1, h.getShort(22));
         String heard = json(client.transcribe(wav.body())).getString("text");
-        assertTrue(WordErrorRate.of("good morning " + sentence, heard) <= 0.15, heard);
+        // Piper (the default voice): the small Vosk model often hears its "please" as "place" or "police" (piper-tts's own audio too)
+        assertTrue(WordErrorRate.of("good morning " + sentence, heard) <= 0.25, heard);
 
         HttpResponse<byte[]> pcm = client.speech(new JsonObject().put("model", "tts-1").put("voice", "nova")
                 .put("input", sentence).put("response_format", "pcm").put("speed", 1.0).encode());
@@ -261,8 +262,9 @@ class SpeechEndpointsTest {
         assertEquals(0, pcm.body().length % 2);
         double seconds = pcm.body().length / 48000.0;
         assertTrue(seconds > 1.5 && seconds < 6, seconds + " s");
-        assertEquals(pcm.body().length + 44, wav.body().length - SpeechFixtures.speak("Good morning.", 24000).length, 9600,
-                "wav = header + the same speech");
+        // Piper's durations vary a little run to run (noise_w), so "Good morning. " is bounded, not matched
+        double extra = (wav.body().length - 44 - pcm.body().length) / 48000.0;
+        assertTrue(extra > 0.3 && extra < 2.5, "wav = header + 'Good morning.' + the same sentence: " + extra + " s more");
     }
 
     @Test

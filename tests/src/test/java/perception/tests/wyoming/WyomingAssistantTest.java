@@ -67,13 +67,16 @@ class WyomingAssistantTest {
         }
         assertEquals(SpokenTestModel.ANSWER, answer);
         byte[] spoken;
+        int rate;
         try (WyomingClient tts = client()) {
             tts.send("synthesize", new JsonObject().put("text", answer));
+            // the default voice's own rate (Piper medium: 22,050 Hz), as wyoming-piper sends it
+            rate = tts.await("audio-start").data().getInteger("rate");
             tts.await("audio-stop");
             spoken = tts.audio();
         }
         try (WyomingClient stt = client()) {
-            String heard = stt.transcribe(spoken, 16000, 2, 1, 2048).text();
+            String heard = stt.transcribe(spoken, rate, 2, 1, 2048).text();
             assertTrue(WordErrorRate.of(SpokenTestModel.ANSWER, heard) <= 0.25, "the answer spoken and heard back (the bound of the realtime test): '" + heard + "'");
         }
     }

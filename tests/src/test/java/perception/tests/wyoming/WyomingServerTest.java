@@ -90,7 +90,12 @@ class WyomingServerTest {
             assertEquals("vosk-en", model.getString("name"));
             assertEquals("en", model.getJsonArray("languages").getString(0));
             assertTrue(model.getBoolean("installed"));
-            JsonObject tts = info.getJsonArray("tts").getJsonObject(0);
+            // Piper first (the default voice), FreeTTS kevin16 next
+            JsonObject piper = info.getJsonArray("tts").getJsonObject(0);
+            assertEquals("piper", piper.getString("name"));
+            assertEquals("en_US-joe-medium", piper.getJsonArray("voices").getJsonObject(0).getString("name"));
+            assertTrue(piper.getJsonArray("voices").getJsonObject(0).getBoolean("installed"));
+            JsonObject tts = info.getJsonArray("tts").getJsonObject(1);
             JsonObject voice = tts.getJsonArray("voices").getJsonObject(0);
             assertEquals("kevin16", voice.getString("name"));
             assertEquals("en_US", voice.getJsonArray("languages").getString(0));
