@@ -27,6 +27,7 @@ import perception.speech.FreeTtsSynthesizer;
 import perception.speech.Hypothesis;
 import perception.speech.SessionClosedException;
 import perception.speech.SileroVad;
+import perception.speech.SmartTurnModel;
 import perception.speech.Synthesizer;
 import perception.speech.Transcriber;
 import perception.speech.TranscriptionSession;
@@ -50,7 +51,7 @@ import perception.speech.VoskTranscriber;
 public final class SpeechVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(SpeechVerticle.class);
     /** The loaders of this sense's models in models.json. */
-    public static final String VOSK = "vosk", FREETTS = "freetts", SILERO_VAD = "silero-vad";
+    public static final String VOSK = "vosk", FREETTS = "freetts", SILERO_VAD = "silero-vad", SMART_TURN = "smart-turn";
     /** A streaming session that hears nothing for this long is closed (its client vanished). */
     static final long SESSION_IDLE_MS = 60_000;
 
@@ -58,6 +59,8 @@ public final class SpeechVerticle extends VerticleBase {
     private volatile VoskTranscriber transcriber;
     private volatile FreeTtsSynthesizer synthesizer;
     private volatile SileroVad vad;
+    /** Optional: without it turns end by the word rules. */
+    private volatile SmartTurnModel turnModel;
     private AudioDecoder decoder;
     private SessionRegistry<TranscriptionSession> sessions;
     private TurnService turns;
@@ -96,7 +99,9 @@ public final class SpeechVerticle extends VerticleBase {
         ModelCatalog.Model vosk = catalog.forLoader(VOSK);
         ModelCatalog.Model freetts = catalog.forLoader(FREETTS);
         ModelCatalog.Model silero = catalog.forLoader(SILERO_VAD);
+        ModelCatalog.Model smartTurn = catalog.forLoader(SMART_TURN);
         return Future.all(
+                loadTurnModel(smartTurn, dir),
                 ModelLoader.load(context, vosk, vosk.dir(dir), () -> VoskTranscriber.load(vosk.dir(dir))).onSuccess(t -> transcriber = t),
                 // the kevin16 voice ships on the classpath (the freetts jar), so there is no file to check
                 ModelLoader.load(context, freetts, null, () -> FreeTtsSynthesizer.load(voices)).onSuccess(s -> synthesizer = s),
@@ -111,12 +116,35 @@ public final class SpeechVerticle extends VerticleBase {
                     consumers.add(bus.<Buffer>serve(SpeechFeature.TRANSCRIBE, this::transcribe));
                     consumers.add(bus.<JsonObject>serve(SpeechFeature.SYNTHESIZE, this::synthesize));
                     consumers.add(bus.<JsonObject>serve(SpeechFeature.TRANSCRIBE_STREAM_OPEN, this::openStream));
-                    turns = new TurnService(context, vertx, transcriber, vad, this::blocking);
+                    turns = new TurnService(context, vertx, transcriber, vad, turnModel, this::blocking);
                     consumers.add(turns.register());
                     SessionRegistry<TranscriptionSession> open = sessions;
                     io.micrometer.core.instrument.Gauge.builder("perception.speech.sessions", open, SessionRegistry::size)
                             .description("open streaming recognition sessions").register(context.meters());
                 });
+    }
+
+    /**
+     * The turn model is optional: missing (not fetched) or turned off, turns end by the word rules
+     * and one line says so and how to fetch it; the other speech models still start.
+     */
+    private Future<Void> loadTurnModel(ModelCatalog.Model model, Path dir) {
+        if (!context.config().turnModel()) {
+            log.info("turn_model is false: realtime turns end by the word rules");
+            return Future.succeededFuture();
+        }
+        Path file = model.file(dir, "model");
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            log.warn("Smart Turn model not found at {}: realtime turns end by the word rules; fetch it with ./run-gateway models fetch {}", file, model.id());
+            return Future.succeededFuture();
+        }
+        return ModelLoader.load(context, model, file, () -> SmartTurnModel.load(file, 1)).<Void>map(m -> {
+            turnModel = m;
+            return null;
+        }).recover(e -> {
+            log.warn("Smart Turn model at {} did not load ({}): realtime turns end by the word rules", file, e.getMessage());
+            return Future.succeededFuture();
+        });
     }
 
     /**
@@ -136,6 +164,8 @@ public final class SpeechVerticle extends VerticleBase {
                     if (transcriber != null) transcriber.close();
                     if (synthesizer != null) synthesizer.close();
                     if (vad != null) vad.close();
+                    if (turnModel != null) turnModel.close();
+                    turnModel = null;
                     transcriber = null;
                     synthesizer = null;
                     vad = null;
