@@ -58,7 +58,8 @@ public final class GatewayConfig {
             new Setting("assistant_routing", "skills_first", "skills_first | llm | tools: who answers when an LLM is configured (skills_first: recognised skill intents at once, the rest by the LLM; llm: everything by the LLM; tools: the LLM with the skills as tools)"),
             new Setting("timezone", null, "the user's time zone for the clock skill, e.g. Europe/Paris (default: the server's)"),
             new Setting("llm_fetch_default", "true", "./run-gateway fetches the default chat model (smollm2-135m) on first start when no LLM is configured; false turns that off"),
-            new Setting("turn_model", "true", "end realtime turns by the sound (Smart Turn v3, models/smart-turn-v3) in the default session and semantic_vad; false (or the model not fetched): by the words heard"),
+            new Setting("turn_model", "true", "load Smart Turn v3 (models/smart-turn-v3): realtime semantic_vad sessions end turns by the sound; false (or the model not fetched): by the words heard"),
+            new Setting("turn_model_default_session", "false", "the turn model also ends the turns of the default realtime session (no turn_detection sent) and Wyoming's voice-stopped; false: the word rules, as the model cut in on synthetic speech (docs/turn-taking.md)"),
             new Setting("turn_model_threshold", "0.5", "Smart Turn probability at or above which a pause ends the turn (eagerness auto/medium; high lowers it by 0.15, low raises it by 0.2)"),
             new Setting("turn_model_max_silence_ms", "1500", "silence that ends a turn whatever the model says (eagerness auto/medium; high: half, low: double)"),
             new Setting("turn_model_recheck_ms", "200", "while the model says 'incomplete', it judges again after every this much more silence"),
@@ -276,6 +277,7 @@ public final class GatewayConfig {
         }
         bool("speech");
         turnModel();
+        turnModelDefaultSession();
         turnModelThreshold();
         turnModelMaxSilenceMs();
         turnModelRecheckMs();
@@ -559,6 +561,10 @@ public final class GatewayConfig {
     /** Whether realtime turns end by the Smart Turn model (when it is fetched). */
     public boolean turnModel() {
         return bool("turn_model");
+    }
+
+    public boolean turnModelDefaultSession() {
+        return bool("turn_model_default_session");
     }
 
     public double turnModelThreshold() {

@@ -26,16 +26,18 @@ final class SessionConfig {
     /** Ours: the shorter silence that ends a turn which already sounds complete (server_vad). */
     int minSilenceDurationMs = 200;
     /**
-     * semantic_vad (the default: the turn model decides, by {@link #eagerness}), or server_vad asked
-     * for by the client: OpenAI's fixed silence_duration_ms, or our word rules when it also gives
-     * min_silence_duration_ms.
+     * server_vad or semantic_vad. The default session (no turn_detection from the client) is
+     * server_vad with our word rules ({@link #wordRules}), or the turn model with
+     * turn_model_default_session; a client's explicit server_vad is OpenAI's fixed
+     * silence_duration_ms, or the word rules when it also gives min_silence_duration_ms;
+     * semantic_vad is the turn model (by {@link #eagerness}) when it is loaded.
      */
-    String turnType = "semantic_vad";
+    String turnType = "server_vad";
     String eagerness = "auto";
-    /** No turn_detection from the client yet: without the turn model, today's word rules (200 / 500 ms) decide. */
+    /** No turn_detection from the client yet. */
     boolean defaultTurns = true;
-    /** server_vad with min_silence_duration_ms: the word rules pick between it and silence_duration_ms. */
-    boolean wordRules;
+    /** The word rules pick between min_silence_duration_ms and silence_duration_ms (server_vad). */
+    boolean wordRules = true;
     /** Ours, semantic_vad: the words may veto the model's "complete" (null: the gateway's turn_model_word_veto). */
     Boolean wordVeto;
     boolean createResponse = true;
@@ -135,6 +137,7 @@ final class SessionConfig {
     }
 
     private void turnDetection(Object td) {
+        if (defaultTurns) wordRules = false; // the client's own server_vad is OpenAI's fixed window unless it says otherwise
         defaultTurns = false;
         if (td == null) {
             serverVad = false;
@@ -187,11 +190,10 @@ final class SessionConfig {
      * silence_duration_ms, or, with min_silence_duration_ms (ours), that after complete words and
      * silence_duration_ms after any others (an ordinary window of 350 ms, tried, answered 5 of 5
      * people who paused 300–450 ms after an ordinary phrase before they had finished).
-     * semantic_vad: by eagerness; the default session: 200 / 500 / 500, the word rules of before.
+     * semantic_vad (where the turn model is not loaded): by eagerness.
      */
     int[] silenceWindows() {
         if (turnType.equals("semantic_vad")) {
-            if (defaultTurns) return new int[] {200, 500, 500};
             return switch (eagerness) {
                 case "high" -> new int[] {150, 300, 600};
                 case "low" -> new int[] {400, 1000, 2500};
@@ -204,12 +206,15 @@ final class SessionConfig {
 
     /**
      * What the turn model is asked for (the speech verticle uses it when the model is loaded), or
-     * null when the words or a fixed window decide: semantic_vad only. Eagerness moves the
+     * null when the words or a fixed window decide: semantic_vad, and the default session when
+     * turn_model_default_session is set (measured on FreeTTS speech the model cut in far more often
+     * than the word rules: docs/turn-taking.md). Eagerness moves the
      * gateway's threshold and longest silence: high answers sooner (threshold − 0.15, half the
      * silence), low waits longer (threshold + 0.2, twice the silence).
      */
     io.vertx.core.json.JsonObject turnModel(perception.gateway.core.GatewayConfig gateway) {
-        if (!turnType.equals("semantic_vad") || !gateway.turnModel()) return null;
+        if (!gateway.turnModel()) return null;
+        if (defaultTurns ? !gateway.turnModelDefaultSession() : !turnType.equals("semantic_vad")) return null;
         double threshold = gateway.turnModelThreshold();
         int max = gateway.turnModelMaxSilenceMs();
         switch (eagerness) {
