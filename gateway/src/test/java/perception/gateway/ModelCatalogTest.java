@@ -28,14 +28,14 @@ class ModelCatalogTest {
             onDisk = ModelCatalog.read(in);
         }
         assertEquals(onDisk.models(), ModelCatalog.bundled().models(), "the jar's copy differs from models/models.json: rebuild");
-        assertEquals(List.of("vosk-en", "freetts-kevin16", "en_US-joe-medium", "espeak-ng-data-en", "silero-vad", "blazeface", "ppocr-v4", "yolox-nano", "smollm2-135m", "qwen2.5-0.5b", "qwen2.5-1.5b", "llama3.2-1b", "smolvlm"),
+        assertEquals(List.of("vosk-en", "freetts-kevin16", "en_US-joe-medium", "espeak-ng-data-en", "silero-vad", "smart-turn-v3", "blazeface", "ppocr-v4", "yolox-nano", "smollm2-135m", "qwen2.5-0.5b", "qwen2.5-1.5b", "llama3.2-1b", "smolvlm"),
                 onDisk.models().stream().map(ModelCatalog.Model::id).toList());
     }
 
     @Test
     void everyLoaderAndModelAnalyzerHasItsModel() {
         ModelCatalog catalog = ModelCatalog.bundled();
-        for (String loader : List.of(SpeechVerticle.VOSK, SpeechVerticle.FREETTS, SpeechVerticle.PIPER, SpeechVerticle.ESPEAK_DATA, SpeechVerticle.SILERO_VAD, GatewayConfig.EMBEDDED_LLM, GatewayConfig.GGUF_LLM)) {
+        for (String loader : List.of(SpeechVerticle.VOSK, SpeechVerticle.FREETTS, SpeechVerticle.PIPER, SpeechVerticle.ESPEAK_DATA, SpeechVerticle.SILERO_VAD, SpeechVerticle.SMART_TURN, GatewayConfig.EMBEDDED_LLM, GatewayConfig.GGUF_LLM)) {
             catalog.forLoader(loader);
         }
         for (Analyzer a : Analyzer.values()) {
@@ -43,6 +43,7 @@ class ModelCatalogTest {
         }
         assertEquals("object-detection", catalog.forAnalyzer(Analyzer.OBJECTS).orElseThrow().task());
         assertEquals(MODELS.resolve("silero-vad/silero_vad_v5.onnx"), catalog.forLoader(SpeechVerticle.SILERO_VAD).file(MODELS, "model"));
+        assertEquals(MODELS.resolve("smart-turn-v3/smart-turn-v3.2-cpu.onnx"), catalog.forLoader(SpeechVerticle.SMART_TURN).file(MODELS, "model"));
     }
 
     /** Every role the vision code asks for is in models.json: the real models load through the catalog. */

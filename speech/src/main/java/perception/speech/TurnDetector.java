@@ -19,12 +19,21 @@ public final class TurnDetector implements AutoCloseable {
     /** Silence after which recognition is finalised and a turn's end is considered. */
     public static final int PAUSE_MS = 96;
 
-    /** VAD off means manual turns; {@code ends} picks the silence that ends a turn; prefixPaddingMs of audio before speech is kept. */
-    public record Settings(boolean vad, float threshold, int prefixPaddingMs, TurnEndPolicy ends) {
+    /**
+     * VAD off means manual turns; {@code ends} picks the silence that ends a turn from the words;
+     * prefixPaddingMs of audio before speech is kept. With {@code model} set, the sound decides
+     * instead ({@link ModelEnds}) and {@code ends} is not used.
+     */
+    public record Settings(boolean vad, float threshold, int prefixPaddingMs, TurnEndPolicy ends, ModelEnds model) {
         public Settings {
             if (prefixPaddingMs < 0 || prefixPaddingMs > 5000) throw new IllegalArgumentException("prefix_padding_ms must be 0 to 5000, got " + prefixPaddingMs);
             if (ends.unfinishedMs() > 10000) throw new IllegalArgumentException("silence_duration_ms must be 0 to 10000, got " + ends.unfinishedMs());
             if (!(threshold > 0 && threshold < 1)) throw new IllegalArgumentException("threshold must be between 0 and 1, got " + threshold);
+        }
+
+        /** The word rules pick the window. */
+        public Settings(boolean vad, float threshold, int prefixPaddingMs, TurnEndPolicy ends) {
+            this(vad, threshold, prefixPaddingMs, ends, null);
         }
 
         /** One silence window whatever was said. */
@@ -39,12 +48,28 @@ public final class TurnDetector implements AutoCloseable {
 
         /** The longest silence a turn may hold. */
         public int silenceMs() {
-            return ends.unfinishedMs();
+            return model != null ? model.maxSilenceMs() : ends.unfinishedMs();
         }
 
         /** Threshold 0.5, 300 ms prefix, 200 ms of silence after a complete question or command, else 500 ms. */
         public static Settings defaults() {
             return new Settings(true, 0.5f, 300, new TurnEndPolicy(200, 500, 500));
+        }
+    }
+
+    /**
+     * End of turn from the sound (Smart Turn v3): at the pause (about {@link #PAUSE_MS} of silence)
+     * the model reads the last 8 s of the turn; a probability of at least {@code threshold} ends the
+     * turn at once, anything less waits and asks again every {@code recheckMs} of further silence,
+     * and {@code maxSilenceMs} of silence ends the turn whatever the model says. With
+     * {@code wordVeto}, a "complete" whose words end on a hanging word ("and", "the", "um": see
+     * {@link TurnEndPolicy}) waits for the next check instead.
+     */
+    public record ModelEnds(SmartTurnModel model, float threshold, int recheckMs, int maxSilenceMs, boolean wordVeto) {
+        public ModelEnds {
+            if (!(threshold > 0 && threshold < 1)) throw new IllegalArgumentException("turn model threshold must be between 0 and 1, got " + threshold);
+            if (recheckMs < 32 || recheckMs > 5000) throw new IllegalArgumentException("turn model recheck must be 32 to 5000 ms, got " + recheckMs);
+            if (maxSilenceMs < PAUSE_MS || maxSilenceMs > 10000) throw new IllegalArgumentException("turn model max silence must be " + PAUSE_MS + " to 10000 ms, got " + maxSilenceMs);
         }
     }
 
@@ -69,6 +94,10 @@ public final class TurnDetector implements AutoCloseable {
         }
 
         record Final(Utterance utterance) implements Event {
+        }
+
+        /** The turn model judged the turn at {@code audioMs} (after {@code silenceMs} of silence): {@code probability} that it is complete, {@code costMs} of CPU. */
+        record Judged(long audioMs, long silenceMs, float probability, boolean complete, double costMs) implements Event {
         }
     }
 
@@ -101,6 +130,12 @@ public final class TurnDetector implements AutoCloseable {
     /** The audio of the current turn, to recognise again when the voice comes back after a pause. */
     private float[] turnAudio = new float[RATE * 4];
     private int turnFill;
+    /** For the turn model: the last 8 s of the turn (prefix, speech and the silence since), a ring; only allocated with a model. */
+    private final float[] recent;
+    private int recentFill;
+    private int recentPos;
+    /** In a pause with a model: the silence (ms) at which it judges next. */
+    private long nextJudgeMs;
 
     public TurnDetector(SileroVad model, Transcriber transcriber, Settings settings) {
         this.settings = settings;
@@ -109,6 +144,7 @@ public final class TurnDetector implements AutoCloseable {
         this.asr = transcriber.open(RATE, true);
         this.prefix = new float[settings.prefixPaddingMs() * RATE / 1000];
         this.inTurn = !settings.vad();
+        this.recent = settings.model() != null && settings.vad() ? new float[SmartTurnModel.WINDOW] : null;
     }
 
     /** Whether the user is speaking now (with VAD off: always, between commits). */
@@ -148,13 +184,17 @@ public final class TurnDetector implements AutoCloseable {
             });
             if (resumed[0]) resume(events);
             if (!inTurn) remember(audio, i, to);
-            else if (paused) held.add(java.util.Arrays.copyOfRange(audio, i, to));
             else {
-                keep(audio, i, to);
-                toRecogniser(audio, i, to, events);
+                record(audio, i, to);
+                if (paused) held.add(java.util.Arrays.copyOfRange(audio, i, to));
+                else {
+                    keep(audio, i, to);
+                    toRecogniser(audio, i, to, events);
+                }
             }
             samples += to - i;
             if (pausedNow[0]) pause(silenceFrom[0], events);
+            if (paused && recent != null && audioMs() - speechEndMs >= nextJudgeMs && audioMs() - speechEndMs < windowMs) judge(events);
             if (paused && audioMs() - speechEndMs >= windowMs) {
                 events.add(new Event.SpeechStopped(audioMs(), speechEndMs));
                 events.add(finishTurn());
@@ -177,9 +217,50 @@ public final class TurnDetector implements AutoCloseable {
         // with the floating-point noise of a loaded machine: unless the running hypothesis lags (fewer
         // words: its last word is not heard yet), the more patient of the two readings wins, so a
         // hanging last word in either one keeps the turn open
-        windowMs = settings.ends().silenceMs(soFar.text());
-        if (words(running) >= words(soFar.text())) windowMs = Math.max(windowMs, settings.ends().silenceMs(running));
+        if (recent != null) {
+            // the sound decides (judge() runs right after this, in the same frame); the words only as a veto, if asked
+            windowMs = settings.model().maxSilenceMs();
+            nextJudgeMs = 0;
+            pausedText = words(running) >= words(soFar.text()) && TurnEndPolicy.judge(running) == TurnEndPolicy.Kind.UNFINISHED ? running : soFar.text();
+        } else {
+            windowMs = settings.ends().silenceMs(soFar.text());
+            if (words(running) >= words(soFar.text())) windowMs = Math.max(windowMs, settings.ends().silenceMs(running));
+        }
         events.add(new Event.Pause(audioMs(), speechEndMs, soFar, windowMs));
+    }
+
+    /** The words at the pause (the more patient reading), for the turn model's word veto. */
+    private String pausedText = "";
+
+    /**
+     * Asks the turn model whether the turn is over. "Complete" closes the window now (the caller's
+     * loop ends the turn in this frame); otherwise the next check is {@code recheckMs} later. One
+     * decision at a time: it runs inline, on the thread feeding this detector.
+     */
+    private void judge(List<Event> events) {
+        ModelEnds m = settings.model();
+        long silence = audioMs() - speechEndMs;
+        long t0 = System.nanoTime();
+        int n = Math.min(recentFill, recent.length);
+        float[] window = new float[n];
+        int start = (recentPos - n + recent.length) % recent.length;
+        for (int k = 0; k < n; k++) window[k] = recent[(start + k) % recent.length];
+        float p = m.model().probability(window, 0, n);
+        boolean complete = p >= m.threshold();
+        if (complete && m.wordVeto() && TurnEndPolicy.judge(pausedText) == TurnEndPolicy.Kind.UNFINISHED) complete = false;
+        events.add(new Event.Judged(audioMs(), silence, p, complete, (System.nanoTime() - t0) / 1e6));
+        if (complete) windowMs = (int) silence;
+        else nextJudgeMs = silence + m.recheckMs();
+    }
+
+    /** Keeps the turn's audio for the turn model: the last 8 s only. */
+    private void record(float[] audio, int from, int to) {
+        if (recent == null) return;
+        for (int k = from; k < to; k++) {
+            recent[recentPos] = audio[k];
+            recentPos = (recentPos + 1) % recent.length;
+        }
+        recentFill = Math.min(recent.length, recentFill + (to - from));
     }
 
     /**
@@ -232,6 +313,7 @@ public final class TurnDetector implements AutoCloseable {
         paused = false;
         held.clear();
         turnFill = 0;
+        recentFill = 0;
         pieceFill = 0;
         prefixFill = 0;
         asr.finish();
@@ -249,6 +331,7 @@ public final class TurnDetector implements AutoCloseable {
         done.clear();
         held.clear();
         turnFill = 0;
+        recentFill = 0;
         paused = false;
         lastPartial = "";
         inTurn = vad == null;
@@ -281,6 +364,8 @@ public final class TurnDetector implements AutoCloseable {
         int start = (prefixPos - prefixFill + prefix.length) % Math.max(1, prefix.length);
         for (int i = 0; i < prefixFill; i++) before[i] = prefix[(start + i) % prefix.length];
         prefixFill = 0;
+        recentFill = 0;
+        record(before, 0, before.length);
         keep(before, 0, before.length);
         toRecogniser(before, 0, before.length, events);
     }

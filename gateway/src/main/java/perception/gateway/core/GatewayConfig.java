@@ -64,6 +64,12 @@ public final class GatewayConfig {
             new Setting("assistant_routing", "skills_first", "skills_first | llm | tools: who answers when an LLM is configured (skills_first: recognised skill intents at once, the rest by the LLM; llm: everything by the LLM; tools: the LLM with the skills as tools)"),
             new Setting("timezone", null, "the user's time zone for the clock skill, e.g. Europe/Paris (default: the server's)"),
             new Setting("llm_fetch_default", "true", "./run-gateway fetches the default chat model (smollm2-135m) on first start when no LLM is configured; false turns that off"),
+            new Setting("turn_model", "true", "load Smart Turn v3 (models/smart-turn-v3): realtime semantic_vad sessions end turns by the sound; false (or the model not fetched): by the words heard"),
+            new Setting("turn_model_default_session", "false", "the turn model also ends the turns of the default realtime session (no turn_detection sent) and Wyoming's voice-stopped; false: the word rules, as the model cut in on synthetic speech (docs/turn-taking.md)"),
+            new Setting("turn_model_threshold", "0.5", "Smart Turn probability at or above which a pause ends the turn (eagerness auto/medium; high lowers it by 0.15, low raises it by 0.2)"),
+            new Setting("turn_model_max_silence_ms", "1500", "silence that ends a turn whatever the model says (eagerness auto/medium; high: half, low: double)"),
+            new Setting("turn_model_recheck_ms", "200", "while the model says 'incomplete', it judges again after every this much more silence"),
+            new Setting("turn_model_word_veto", "false", "a 'complete' from the model waits when the words end on a hanging word (and, the, to, um...)"),
             new Setting("max_body_mb", "25", "largest request body accepted, in MB (larger → 413)"),
             new Setting("max_image_megapixels", "40", "largest image accepted, in megapixels, checked before decoding"),
             new Setting("inference_threads", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())),
@@ -290,6 +296,12 @@ public final class GatewayConfig {
             throw new ConfigException("llm_url '" + llmUrl() + "' must start with http:// or https://");
         }
         bool("speech");
+        turnModel();
+        turnModelDefaultSession();
+        turnModelThreshold();
+        turnModelMaxSilenceMs();
+        turnModelRecheckMs();
+        turnModelWordVeto();
         bool("llm_vision");
         wyomingPort();
         bool("llm_fetch_default");
@@ -571,6 +583,42 @@ public final class GatewayConfig {
         long n = number("vision_threads");
         if (n < 0 || n > 256) throw new ConfigException("vision_threads must be 0 (ONNX Runtime chooses) to 256, got " + n + ": fix GATEWAY_VISION_THREADS or --vision-threads");
         return (int) n;
+    }
+
+    /** Whether realtime turns end by the Smart Turn model (when it is fetched). */
+    public boolean turnModel() {
+        return bool("turn_model");
+    }
+
+    public boolean turnModelDefaultSession() {
+        return bool("turn_model_default_session");
+    }
+
+    public double turnModelThreshold() {
+        double f;
+        try {
+            f = Double.parseDouble(raw("turn_model_threshold"));
+        } catch (NumberFormatException | NullPointerException e) {
+            f = -1;
+        }
+        if (!(f >= 0.05 && f <= 0.95)) throw new ConfigException("turn_model_threshold must be a number from 0.05 to 0.95, got '" + raw("turn_model_threshold") + "': fix GATEWAY_TURN_MODEL_THRESHOLD or --turn-model-threshold");
+        return f;
+    }
+
+    public int turnModelMaxSilenceMs() {
+        long n = number("turn_model_max_silence_ms");
+        if (n < 200 || n > 5000) throw new ConfigException("turn_model_max_silence_ms must be 200 to 5000, got " + n + ": fix GATEWAY_TURN_MODEL_MAX_SILENCE_MS or --turn-model-max-silence-ms");
+        return (int) n;
+    }
+
+    public int turnModelRecheckMs() {
+        long n = number("turn_model_recheck_ms");
+        if (n < 32 || n > 2000) throw new ConfigException("turn_model_recheck_ms must be 32 to 2000, got " + n + ": fix GATEWAY_TURN_MODEL_RECHECK_MS or --turn-model-recheck-ms");
+        return (int) n;
+    }
+
+    public boolean turnModelWordVeto() {
+        return bool("turn_model_word_veto");
     }
 
     public double videoMaxFps() {

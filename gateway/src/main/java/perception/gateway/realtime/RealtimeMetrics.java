@@ -20,6 +20,8 @@ final class RealtimeMetrics {
     private final Timer endToTranscript;
     private final Timer endToFirstToken;
     private final Timer endToFirstAudio;
+    private final Timer judgedComplete;
+    private final Timer judgedIncomplete;
 
     private RealtimeMetrics(MeterRegistry meters) {
         transcript = timer(meters, "transcript");
@@ -29,6 +31,20 @@ final class RealtimeMetrics {
         endToTranscript = timer(meters, "speech_end_to_transcript");
         endToFirstToken = timer(meters, "speech_end_to_first_token");
         endToFirstAudio = timer(meters, "speech_end_to_first_audio");
+        judgedComplete = decision(meters, "complete");
+        judgedIncomplete = decision(meters, "incomplete");
+    }
+
+    /** The turn model's decisions, by verdict, timed (features and model): what each pause costs in CPU. */
+    private static Timer decision(MeterRegistry meters, String verdict) {
+        return Timer.builder("perception.realtime.turn_model").tag("verdict", verdict)
+                .description("Smart Turn decisions at the user's pauses and the CPU time each took")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(5))
+                .register(meters);
+    }
+
+    void turnJudged(double costMs, boolean complete) {
+        (complete ? judgedComplete : judgedIncomplete).record(Math.round(costMs * 1000), TimeUnit.MICROSECONDS);
     }
 
     static RealtimeMetrics of(MeterRegistry meters) {

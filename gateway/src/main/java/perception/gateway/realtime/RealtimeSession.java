@@ -234,7 +234,8 @@ final class RealtimeSession {
             int[] windows = config.silenceWindows();
             turns = new BusSession(context.vertx(), SpeechFeature.TURNS_OPEN, new JsonObject()
                     .put("vad", config.serverVad).put("threshold", config.threshold).put("prefix_padding_ms", config.prefixPaddingMs)
-                    .put("complete_silence_ms", windows[0]).put("other_silence_ms", windows[1]).put("silence_duration_ms", windows[2]));
+                    .put("complete_silence_ms", windows[0]).put("other_silence_ms", windows[1]).put("silence_duration_ms", windows[2])
+                    .put("turn_model", config.turnModel(context.config())));
         }
         return turns.request(body);
     }
@@ -255,6 +256,7 @@ final class RealtimeSession {
                     committed();
                 }
                 case "final" -> transcribed(e.getString("text"));
+                case "judged" -> metrics.turnJudged(e.getDouble("cost_ms", 0.0), e.getBoolean("complete", false));
                 default -> log.warn("unknown turn event {}", e);
             }
         }

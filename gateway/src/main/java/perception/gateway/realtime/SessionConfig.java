@@ -26,9 +26,21 @@ final class SessionConfig {
     int silenceDurationMs = 500;
     /** Ours: the shorter silence that ends a turn which already sounds complete (server_vad). */
     int minSilenceDurationMs = 200;
-    /** server_vad, or semantic_vad (the silence window follows {@link #eagerness}). */
+    /**
+     * server_vad or semantic_vad. The default session (no turn_detection from the client) is
+     * server_vad with our word rules ({@link #wordRules}), or the turn model with
+     * turn_model_default_session; a client's explicit server_vad is OpenAI's fixed
+     * silence_duration_ms, or the word rules when it also gives min_silence_duration_ms;
+     * semantic_vad is the turn model (by {@link #eagerness}) when it is loaded.
+     */
     String turnType = "server_vad";
     String eagerness = "auto";
+    /** No turn_detection from the client yet. */
+    boolean defaultTurns = true;
+    /** The word rules pick between min_silence_duration_ms and silence_duration_ms (server_vad). */
+    boolean wordRules = true;
+    /** Ours, semantic_vad: the words may veto the model's "complete" (null: the gateway's turn_model_word_veto). */
+    Boolean wordVeto;
     boolean createResponse = true;
     boolean interruptResponse = true;
     List<String> modalities = List.of("audio");
@@ -53,6 +65,9 @@ final class SessionConfig {
         c.minSilenceDurationMs = minSilenceDurationMs;
         c.turnType = turnType;
         c.eagerness = eagerness;
+        c.defaultTurns = defaultTurns;
+        c.wordRules = wordRules;
+        c.wordVeto = wordVeto;
         c.createResponse = createResponse;
         c.interruptResponse = interruptResponse;
         c.modalities = modalities;
@@ -123,6 +138,8 @@ final class SessionConfig {
     }
 
     private void turnDetection(Object td) {
+        if (defaultTurns) wordRules = false; // the client's own server_vad is OpenAI's fixed window unless it says otherwise
+        defaultTurns = false;
         if (td == null) {
             serverVad = false;
             return;
@@ -137,7 +154,19 @@ final class SessionConfig {
             throw new IllegalArgumentException("turn_detection.type '" + type + "' is not supported: use server_vad, semantic_vad or none");
         }
         serverVad = true;
+        if (!type.equals(turnType)) { // a change of type starts from that type's own defaults
+            eagerness = "auto";
+            wordRules = false;
+        }
         turnType = type;
+        if (t.containsKey("min_silence_duration_ms")) {
+            if (!type.equals("server_vad")) throw new IllegalArgumentException("turn_detection.min_silence_duration_ms belongs to type server_vad");
+            wordRules = true;
+        }
+        if (t.containsKey("word_veto")) {
+            if (!type.equals("semantic_vad")) throw new IllegalArgumentException("turn_detection.word_veto belongs to type semantic_vad");
+            wordVeto = bool(t, "word_veto");
+        }
         if (t.containsKey("eagerness")) {
             if (!type.equals("semantic_vad")) throw new IllegalArgumentException("turn_detection.eagerness belongs to type semantic_vad");
             if (!(t.getValue("eagerness") instanceof String e) || !List.of("low", "medium", "high", "auto").contains(e)) {
@@ -158,10 +187,11 @@ final class SessionConfig {
 
     /**
      * The silence that ends a turn, in ms, after words that sound complete / ordinary / unfinished
-     * (see TurnEndPolicy). server_vad: min_silence_duration_ms after complete words,
-     * silence_duration_ms after any others (200 / 500 ms by default: an ordinary window of 350 ms,
-     * tried, answered 5 of 5 people who paused 300–450 ms after an ordinary phrase before they had
-     * finished). semantic_vad: by eagerness.
+     * (see TurnEndPolicy), used where the turn model does not decide. server_vad: OpenAI's one
+     * silence_duration_ms, or, with min_silence_duration_ms (ours), that after complete words and
+     * silence_duration_ms after any others (an ordinary window of 350 ms, tried, answered 5 of 5
+     * people who paused 300–450 ms after an ordinary phrase before they had finished).
+     * semantic_vad (where the turn model is not loaded): by eagerness.
      */
     int[] silenceWindows() {
         if (turnType.equals("semantic_vad")) {
@@ -171,7 +201,37 @@ final class SessionConfig {
                 default -> new int[] {200, 500, 1200}; // medium, auto
             };
         }
+        if (!wordRules) return new int[] {silenceDurationMs, silenceDurationMs, silenceDurationMs};
         return new int[] {Math.min(minSilenceDurationMs, silenceDurationMs), silenceDurationMs, silenceDurationMs};
+    }
+
+    /**
+     * What the turn model is asked for (the speech verticle uses it when the model is loaded), or
+     * null when the words or a fixed window decide: semantic_vad, and the default session when
+     * turn_model_default_session is set (measured on FreeTTS speech the model cut in far more often
+     * than the word rules: docs/turn-taking.md). Eagerness moves the
+     * gateway's threshold and longest silence: high answers sooner (threshold − 0.15, half the
+     * silence), low waits longer (threshold + 0.2, twice the silence).
+     */
+    io.vertx.core.json.JsonObject turnModel(perception.gateway.core.GatewayConfig gateway) {
+        if (!gateway.turnModel()) return null;
+        if (defaultTurns ? !gateway.turnModelDefaultSession() : !turnType.equals("semantic_vad")) return null;
+        double threshold = gateway.turnModelThreshold();
+        int max = gateway.turnModelMaxSilenceMs();
+        switch (eagerness) {
+            case "high" -> {
+                threshold = Math.max(0.05, threshold - 0.15);
+                max = Math.max(200, max / 2);
+            }
+            case "low" -> {
+                threshold = Math.min(0.95, threshold + 0.2);
+                max = Math.min(10000, max * 2);
+            }
+            default -> { }
+        }
+        JsonObject m = new JsonObject().put("threshold", threshold).put("max_silence_ms", max);
+        if (wordVeto != null) m.put("word_veto", wordVeto);
+        return m;
     }
 
     private static int rate(Object format, String what) {

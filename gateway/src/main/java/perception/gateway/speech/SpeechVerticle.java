@@ -27,6 +27,7 @@ import perception.speech.FreeTtsSynthesizer;
 import perception.speech.Hypothesis;
 import perception.speech.SessionClosedException;
 import perception.speech.SileroVad;
+import perception.speech.SmartTurnModel;
 import perception.speech.Synthesizer;
 import perception.speech.Transcriber;
 import perception.speech.TranscriptionSession;
@@ -52,7 +53,8 @@ import perception.speech.piper.PiperSynthesizer;
 public final class SpeechVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(SpeechVerticle.class);
     /** The loaders of this sense's models in models.json. */
-    public static final String VOSK = "vosk", FREETTS = "freetts", SILERO_VAD = "silero-vad", PIPER = "piper", ESPEAK_DATA = "espeak-ng-data";
+    public static final String VOSK = "vosk", FREETTS = "freetts", SILERO_VAD = "silero-vad", PIPER = "piper", ESPEAK_DATA = "espeak-ng-data",
+            SMART_TURN = "smart-turn";
     /** A streaming session that hears nothing for this long is closed (its client vanished). */
     static final long SESSION_IDLE_MS = 60_000;
 
@@ -62,6 +64,8 @@ public final class SpeechVerticle extends VerticleBase {
     /** The Piper voices that loaded, by catalog id (empty: FreeTTS speaks). */
     private final java.util.Map<String, PiperSynthesizer> piper = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile SileroVad vad;
+    /** Optional: without it turns end by the word rules. */
+    private volatile SmartTurnModel turnModel;
     private AudioDecoder decoder;
     private SessionRegistry<TranscriptionSession> sessions;
     private TurnService turns;
@@ -106,7 +110,9 @@ public final class SpeechVerticle extends VerticleBase {
         ModelCatalog.Model vosk = catalog.forLoader(VOSK);
         ModelCatalog.Model freetts = catalog.forLoader(FREETTS);
         ModelCatalog.Model silero = catalog.forLoader(SILERO_VAD);
+        ModelCatalog.Model smartTurn = catalog.forLoader(SMART_TURN);
         return Future.all(
+                loadTurnModel(smartTurn, dir),
                 ModelLoader.load(context, vosk, vosk.dir(dir), () -> VoskTranscriber.load(vosk.dir(dir))).onSuccess(t -> transcriber = t),
                 // the kevin16 voice ships on the classpath (the freetts jar), so there is no file to check
                 ModelLoader.load(context, freetts, null, () -> FreeTtsSynthesizer.load(voices)).onSuccess(s -> synthesizer = s),
@@ -122,7 +128,7 @@ public final class SpeechVerticle extends VerticleBase {
                     consumers.add(bus.<Buffer>serve(SpeechFeature.TRANSCRIBE, this::transcribe));
                     consumers.add(bus.<JsonObject>serve(SpeechFeature.SYNTHESIZE, this::synthesize));
                     consumers.add(bus.<JsonObject>serve(SpeechFeature.TRANSCRIBE_STREAM_OPEN, this::openStream));
-                    turns = new TurnService(context, vertx, transcriber, vad, this::blocking);
+                    turns = new TurnService(context, vertx, transcriber, vad, turnModel, this::blocking);
                     consumers.add(turns.register());
                     SessionRegistry<TranscriptionSession> open = sessions;
                     io.micrometer.core.instrument.Gauge.builder("perception.speech.sessions", open, SessionRegistry::size)
@@ -187,6 +193,29 @@ public final class SpeechVerticle extends VerticleBase {
     }
 
     /**
+     * The turn model is optional: missing (not fetched) or turned off, turns end by the word rules
+     * and one line says so and how to fetch it; the other speech models still start.
+     */
+    private Future<Void> loadTurnModel(ModelCatalog.Model model, Path dir) {
+        if (!context.config().turnModel()) {
+            log.info("turn_model is false: realtime turns end by the word rules");
+            return Future.succeededFuture();
+        }
+        Path file = model.file(dir, "model");
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            log.warn("Smart Turn model not found at {}: realtime turns end by the word rules; fetch it with ./run-gateway models fetch {}", file, model.id());
+            return Future.succeededFuture();
+        }
+        return ModelLoader.load(context, model, file, () -> SmartTurnModel.load(file, 1)).<Void>map(m -> {
+            turnModel = m;
+            return null;
+        }).recover(e -> {
+            log.warn("Smart Turn model at {} did not load ({}): realtime turns end by the word rules", file, e.getMessage());
+            return Future.succeededFuture();
+        });
+    }
+
+    /**
      * Stops taking requests, lets the sessions' queued work finish and frees them, then closes the
      * natives through {@link SenseWork}: off the event loop, once no worker uses them any more.
      */
@@ -205,6 +234,8 @@ public final class SpeechVerticle extends VerticleBase {
                     piper.values().forEach(PiperSynthesizer::close);
                     piper.clear();
                     if (vad != null) vad.close();
+                    if (turnModel != null) turnModel.close();
+                    turnModel = null;
                     transcriber = null;
                     synthesizer = null;
                     vad = null;

@@ -16,6 +16,7 @@ import perception.gateway.core.SessionRegistry;
 import perception.gateway.core.Workers;
 import perception.speech.Pcm16;
 import perception.speech.SileroVad;
+import perception.speech.SmartTurnModel;
 import perception.speech.Transcriber;
 import perception.speech.TurnDetector;
 import perception.speech.TurnEndPolicy;
@@ -24,10 +25,13 @@ import perception.speech.TurnEndPolicy;
  * Conversation turns on the bus, for the realtime voice protocol: {@link SpeechFeature#TURNS_OPEN} with
  * {vad, threshold, prefix_padding_ms, silence_duration_ms, and optionally complete_silence_ms and
  * other_silence_ms (the windows after a complete / an ordinary turn; silence_duration_ms is the one
- * after an unfinished one, and the default of both)} replies {address} of a session that takes
+ * after an unfinished one, and the default of both), and optionally turn_model {threshold,
+ * max_silence_ms} (end the turn by the sound, Smart Turn v3, when the model is loaded; else the
+ * windows above decide)} replies {address} and turn_model (whether the model decides) of a session that takes
  * Buffers of PCM16LE at 16 kHz and replies {events:[...]}: speech_started {audio_ms}, partial {text},
  * pause {audio_ms, speech_end_ms, text, window_ms} (recognition finalised; the turn may still go on),
- * resumed {audio_ms}, speech_stopped {audio_ms, speech_end_ms}, final {text, words}. {commit:1} ends the turn (reply: its final event),
+ * resumed {audio_ms}, judged {audio_ms, silence_ms, probability, complete, cost_ms} (the turn model's
+ * decision), speech_stopped {audio_ms, speech_end_ms}, final {text, words}. {commit:1} ends the turn (reply: its final event),
  * {clear:1} drops it, {close:1} frees the session. Each session's work runs in order on the speech
  * pool ({@link SessionRegistry}); sessions idle for a minute are closed.
  */
@@ -43,14 +47,17 @@ final class TurnService {
     private final Vertx vertx;
     private final Transcriber transcriber;
     private final SileroVad vad;
+    /** The turn model, or null (not fetched, or turned off): then the word rules decide. */
+    private final SmartTurnModel turnModel;
     private final Pool pool;
     private SessionRegistry<TurnDetector> sessions;
 
-    TurnService(GatewayContext context, Vertx vertx, Transcriber transcriber, SileroVad vad, Pool pool) {
+    TurnService(GatewayContext context, Vertx vertx, Transcriber transcriber, SileroVad vad, SmartTurnModel turnModel, Pool pool) {
         this.context = context;
         this.vertx = vertx;
         this.transcriber = transcriber;
         this.vad = vad;
+        this.turnModel = turnModel;
         this.pool = pool;
     }
 
@@ -73,15 +80,21 @@ final class TurnService {
             int silence = o.getInteger("silence_duration_ms", 500);
             if (silence < 0 || silence > 10000) throw new IllegalArgumentException("silence_duration_ms must be 0 to 10000, got " + silence);
             TurnEndPolicy ends = new TurnEndPolicy(o.getInteger("complete_silence_ms", silence), o.getInteger("other_silence_ms", silence), silence);
+            TurnDetector.ModelEnds model = null;
+            if (o.getValue("turn_model") instanceof JsonObject m && turnModel != null) {
+                model = new TurnDetector.ModelEnds(turnModel, m.getFloat("threshold", (float) context.config().turnModelThreshold()),
+                        context.config().turnModelRecheckMs(), m.getInteger("max_silence_ms", context.config().turnModelMaxSilenceMs()),
+                        m.getBoolean("word_veto", context.config().turnModelWordVeto()));
+            }
             settings = new TurnDetector.Settings(o.getBoolean("vad", true), o.getFloat("threshold", 0.5f),
-                    o.getInteger("prefix_padding_ms", 300), ends);
+                    o.getInteger("prefix_padding_ms", 300), ends, model);
         } catch (IllegalArgumentException | ClassCastException e) {
             BusErrors.fail(msg, ApiError.badRequest("invalid_request", e.getMessage()));
             return;
         }
         pool.run(() -> new TurnDetector(vad, transcriber, settings))
                 .compose(detector -> sessions.open(detector))
-                .onComplete(r -> reply(msg, r.map(address -> new JsonObject().put("address", address))));
+                .onComplete(r -> reply(msg, r.map(address -> new JsonObject().put("address", address).put("turn_model", settings.model() != null))));
     }
 
     private Future<?> handle(SessionRegistry.Session<TurnDetector> s, Message<Object> m) {
@@ -118,6 +131,9 @@ final class TurnService {
             else if (e instanceof TurnDetector.Event.Pause p) a.add(new JsonObject().put("type", "pause").put("audio_ms", p.audioMs())
                     .put("speech_end_ms", p.speechEndMs()).put("text", p.soFar().text()).put("window_ms", p.windowMs()));
             else if (e instanceof TurnDetector.Event.Resumed r) a.add(new JsonObject().put("type", "resumed").put("audio_ms", r.audioMs()));
+            else if (e instanceof TurnDetector.Event.Judged j) a.add(new JsonObject().put("type", "judged").put("audio_ms", j.audioMs())
+                    .put("silence_ms", j.silenceMs()).put("probability", j.probability()).put("complete", j.complete())
+                    .put("cost_ms", Math.round(j.costMs() * 10) / 10.0));
             else if (e instanceof TurnDetector.Event.Partial p) a.add(new JsonObject().put("type", "partial").put("text", p.text()));
             else if (e instanceof TurnDetector.Event.Final f) a.add(new JsonObject().put("type", "final").put("text", f.utterance().text())
                     .put("words", SpeechJson.words(f.utterance().words(), true)));

@@ -48,8 +48,12 @@ final class IncomingAudio {
     }
 
     static IncomingAudio voiceActivity(GatewayContext context, Function<WyomingEvent, Future<Void>> out) {
-        return new IncomingAudio(context, false, new BusSession(context.vertx(), SpeechFeature.TURNS_OPEN, new JsonObject().put("vad", true)
-                .put("threshold", 0.5).put("prefix_padding_ms", 300).put("silence_duration_ms", 500)), out);
+        // voice-stopped comes from the same detector as the default /v1/realtime session: the turn model when
+        // turn_model_default_session is set and it is loaded (its threshold and longest silence are the gateway's
+        // settings), else a 500 ms silence
+        JsonObject open = new JsonObject().put("vad", true).put("threshold", 0.5).put("prefix_padding_ms", 300).put("silence_duration_ms", 500);
+        if (context.config().turnModel() && context.config().turnModelDefaultSession()) open.put("turn_model", new JsonObject());
+        return new IncomingAudio(context, false, new BusSession(context.vertx(), SpeechFeature.TURNS_OPEN, open), out);
     }
 
     boolean transcribing() {

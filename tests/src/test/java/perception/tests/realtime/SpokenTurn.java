@@ -38,6 +38,44 @@ public record SpokenTurn(String text, float[] audio, int speechEndSample, List<i
         return new SpokenTurn(String.join(" ", phrases), out, at, pauses);
     }
 
+    /**
+     * The whole sentence {@code parts[0] + " " + parts[1]} said at once, then cut at the word boundary
+     * between the two parts with {@code pauseMs} of silence spliced in: the voice before the pause
+     * keeps the sentence's own, unfinished intonation, as a person who stops to think mid-sentence
+     * sounds (each part said on its own ends as a finished sentence does, which a model of the
+     * sound hears). The boundary is where Vosk puts it (the middle of the gap between the two
+     * words), moved to the quietest 10 ms within 60 ms.
+     */
+    public static SpokenTurn spliced(double before, double after, String[] parts, int pauseMs, perception.speech.Transcriber vosk) {
+        float[] whole = trim(Audio.fromPcm16le(SpeechFixtures.speak(parts[0] + " " + parts[1], RATE), RATE).samples());
+        int k = parts[0].trim().split("\\s+").length;
+        List<perception.speech.Word> words = new ArrayList<>();
+        try (var session = vosk.open(RATE, true)) {
+            float[] padded = java.util.Arrays.copyOf(whole, whole.length + RATE / 2);
+            byte[] pcm = perception.speech.Pcm16.encode(padded, 0, padded.length);
+            for (int i = 0; i < pcm.length; i += 3200) {
+                if (session.feed(pcm, i, Math.min(3200, pcm.length - i)) instanceof perception.speech.Hypothesis.Final f) words.addAll(f.utterance().words());
+            }
+            words.addAll(session.finish().words());
+        }
+        int cut = words.size() > k ? (int) ((words.get(k - 1).end() + words.get(k).start()) / 2 * RATE) : whole.length * k / (k + parts[1].trim().split("\\s+").length);
+        int frame = RATE / 100, best = cut;
+        double quietest = Double.MAX_VALUE;
+        for (int c = Math.max(frame, cut - 6 * frame); c <= Math.min(whole.length - frame, cut + 6 * frame); c += frame / 2) {
+            double e = 0;
+            for (int i = c - frame / 2; i < c + frame / 2; i++) e += whole[i] * whole[i];
+            if (e < quietest) {
+                quietest = e;
+                best = c;
+            }
+        }
+        int b = (int) (before * RATE), p = pauseMs * RATE / 1000;
+        float[] out = new float[b + whole.length + p + (int) (after * RATE)];
+        System.arraycopy(whole, 0, out, b, best);
+        System.arraycopy(whole, best, out, b + best + p, whole.length - best);
+        return new SpokenTurn(parts[0] + " " + parts[1], out, b + whole.length + p, List.of(new int[] {b + best, b + best + p}));
+    }
+
     public static SpokenTurn of(String sentence, double before, double after) {
         return of(before, after, List.of(sentence));
     }

@@ -11,8 +11,8 @@ import perception.tests.realtime.SpokenTurn;
 
 /**
  * What a person talking to /v1/realtime waits for, with the embedded test LLM. Each turn is a FreeTTS
- * question trimmed to its voice, streamed in real time as 100 ms appends with 1.5 s of silence after
- * it, as a microphone would. The clock starts when the client sends the last append that holds
+ * question trimmed to its voice, streamed in real time as 100 ms appends with {@link #AFTER_S} of
+ * silence after it, as a microphone would. The clock starts when the client sends the last append that holds
  * voice; the client times the arrival of speech_stopped, the transcript, the first answer text and
  * the first answer audio, then cancels the rest of the answer. Prints p50/p95 of each stage laid
  * end to end, and the gateway's own response.done latency_ms.
@@ -21,13 +21,32 @@ import perception.tests.realtime.SpokenTurn;
  * (an answer, i.e. response.created, before the user finished) and late answers (first audio more
  * than {@link #LATE_MS} after the end of speech, or none).
  *
+ * <p>Mode {@code spliced}: the same sentences said whole, each cut at the same word boundary with
+ * the same pause spliced in ({@link SpokenTurn#spliced}): the voice before the pause keeps the
+ * sentence's unfinished intonation, as a person's does; in mode {@code pauses} each part is said on
+ * its own and so ends as a finished sentence sounds.
+ *
  * <p>A third argument {@code gguf} answers with the real default model (SmolLM2-135M through llama.cpp)
  * instead of the embedded test LLM, so the time to first audio includes a real model's prefill.
  *
- * <pre>java -cp ... perception.tests.realtime.bench.RealtimeLatencyBench [turns] [latency|pauses] [test|gguf]</pre>
+ * <p>A fourth argument names the turn detectors to compare in the same run, on the same gateway, one
+ * after the other (comma list, default {@code vad,words,model}): {@code vad} is server_vad with
+ * OpenAI's fixed 500 ms silence, {@code words} the word rules (server_vad with
+ * min_silence_duration_ms 200: 200 ms after a question or command, else 500 ms), {@code model}
+ * Smart Turn v3 (semantic_vad, eagerness auto: the default session), {@code veto} the model with
+ * the words' veto on a hanging last word. At the end the model's decisions and their mean cost
+ * (from /metrics).
+ *
+ * <pre>java -cp ... perception.tests.realtime.bench.RealtimeLatencyBench [turns] [latency|pauses] [test|gguf] [vad,words,model,veto]</pre>
  */
 public final class RealtimeLatencyBench {
     static final long LATE_MS = 800;
+    /**
+     * Silence streamed after each turn, in seconds: longer than the turn model's longest silence
+     * (turn_model_max_silence_ms, 1.5 s), so that a turn it keeps open still ends before the
+     * client stops sending (a microphone never stops; this client does).
+     */
+    static final double AFTER_S = 2.5;
     static final String[] QUESTIONS = {"What will the weather be like tomorrow?", "Please turn on the kitchen lights.",
             "How many apples are in the basket?", "Tell me something interesting.", "Where is the nearest train station?",
             "Can you set an alarm for seven?", "Who wrote the book about the white whale?", "Open the garage door."};
@@ -61,25 +80,69 @@ public final class RealtimeLatencyBench {
 
     public static void main(String[] args) throws Exception {
         int turns = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        boolean pauses = args.length > 1 && args[1].equals("pauses");
+        String mode = args.length > 1 ? args[1] : "latency";
+        boolean pauses = mode.equals("pauses") || mode.equals("spliced");
+        if (mode.equals("spliced")) vosk = perception.speech.VoskTranscriber.load(java.nio.file.Path.of(System.getProperty("gateway.models.dir", "models"), "vosk-en"));
         boolean gguf = args.length > 2 && args[2].equals("gguf");
         String[] settings = gguf ? TestGateway.withDefaultLlm("analyzers", "")
                 : new String[] {"analyzers", "", "llm_backend", "embedded", "llm_model_dir", SpokenTestModel.write(Files.createTempDirectory("spoken-llm")).toString()};
+        List<String> detectors = List.of((args.length > 3 ? args[3] : "vad,words,model").split(","));
         System.out.println(gguf ? "LLM: smollm2-135m (GGUF, llama.cpp)" : "LLM: the embedded test model");
+        List<String> summary = new ArrayList<>();
         try (TestGateway gw = TestGateway.start(settings);
              RealtimeClient c = new RealtimeClient(gw.port())) {
             c.await("session.created", 5000);
-            if (pauses) pauses(c, turns);
-            else latency(c, turns);
+            for (String d : detectors) {
+                c.send(new JsonObject().put("type", "session.update").put("session", new JsonObject().put("audio", new JsonObject()
+                        .put("input", new JsonObject().put("turn_detection", turnDetection(d))))));
+                c.await("session.updated", 5000);
+                System.out.printf("== %s: turn_detection %s%n", d, turnDetection(d).encode());
+                summary.add(String.format("%-6s %s", d, pauses ? pauses(c, turns) : latency(c, turns)));
+            }
+            System.out.println("== summary (" + mode + ", " + turns + " turns each):");
+            summary.forEach(System.out::println);
+            System.out.println(turnModelCost(gw));
         }
         System.out.printf("load average at the end: %s%n", Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip());
         System.exit(0);
     }
 
-    static void latency(RealtimeClient c, int turns) throws Exception {
+    static JsonObject turnDetection(String detector) {
+        return switch (detector) {
+            case "vad" -> new JsonObject().put("type", "server_vad").put("silence_duration_ms", 500);
+            case "words" -> new JsonObject().put("type", "server_vad").put("silence_duration_ms", 500).put("min_silence_duration_ms", 200);
+            case "model" -> new JsonObject().put("type", "semantic_vad").put("eagerness", "auto");
+            case "veto" -> new JsonObject().put("type", "semantic_vad").put("eagerness", "auto").put("word_veto", true);
+            default -> throw new IllegalArgumentException("turn detector '" + detector + "': use vad, words, model or veto");
+        };
+    }
+
+    /** The turn model's decisions and their mean cost, from the gateway's /metrics. */
+    static String turnModelCost(TestGateway gw) throws Exception {
+        var http = (java.net.HttpURLConnection) java.net.URI.create(gw.url("/metrics")).toURL().openConnection();
+        http.setRequestProperty("Connection", "close");
+        String metrics;
+        try (var in = http.getInputStream()) {
+            metrics = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        double count = 0, sum = 0, complete = 0;
+        for (String line : metrics.lines().toList()) {
+            if (line.startsWith("perception_realtime_turn_model_seconds_count")) {
+                double v = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                count += v;
+                if (line.contains("verdict=\"complete\"")) complete += v;
+            } else if (line.startsWith("perception_realtime_turn_model_seconds_sum")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return count == 0 ? "turn model: no decisions (not loaded, or not asked)"
+                : String.format("turn model: %.0f decisions (%.0f complete), mean cost %.1f ms each (features + model, 1 thread)", count, complete, sum / count * 1000);
+    }
+
+    static String latency(RealtimeClient c, int turns) throws Exception {
         List<Long> stopped = new ArrayList<>(), transcript = new ArrayList<>(), token = new ArrayList<>(), audio = new ArrayList<>();
         for (int t = 0; t < turns + 2; t++) {
-            SpokenTurn q = SpokenTurn.of(QUESTIONS[t % QUESTIONS.length], 0.3, 1.5);
+            SpokenTurn q = SpokenTurn.of(QUESTIONS[t % QUESTIONS.length], 0.3, AFTER_S);
             Turn turn = talk(c, q);
             if (t < 2) continue; // warm-up turns
             stopped.add(turn.ms("input_audio_buffer.speech_stopped"));
@@ -95,16 +158,21 @@ public final class RealtimeLatencyBench {
         System.out.printf("  → transcript completed  p50 %4d ms  p95 %4d ms%n", pct(transcript, 50), pct(transcript, 95));
         System.out.printf("  → first answer text     p50 %4d ms  p95 %4d ms%n", pct(token, 50), pct(token, 95));
         System.out.printf("  → first answer audio    p50 %4d ms  p95 %4d ms%n", pct(audio, 50), pct(audio, 95));
+        return String.format("end of speech → speech_stopped p50 %d p95 %d ms, → first audio p50 %d p95 %d ms",
+                pct(stopped, 50), pct(stopped, 95), pct(audio, 50), pct(audio, 95));
     }
 
-    static void pauses(RealtimeClient c, int turns) throws Exception {
+    /** Mode spliced: Vosk, in the bench itself, finds the word boundaries to cut at. */
+    static perception.speech.VoskTranscriber vosk;
+
+    static String pauses(RealtimeClient c, int turns) throws Exception {
         talk(c, SpokenTurn.of(QUESTIONS[0], 0.3, 1.5)); // warm-up
         int cutIns = 0, late = 0, missed = 0;
         List<Long> audio = new ArrayList<>();
         for (int t = 0; t < turns; t++) {
             String[] s = PAUSED[t % PAUSED.length];
             int pause = PAUSES_MS[t % PAUSES_MS.length];
-            SpokenTurn q = SpokenTurn.of(0.3, 1.5, List.of(s), pause);
+            SpokenTurn q = vosk != null ? SpokenTurn.spliced(0.3, AFTER_S, s, pause, vosk) : SpokenTurn.of(0.3, AFTER_S, List.of(s), pause);
             Turn turn = talk(c, q);
             String verdict = "ok";
             if (turn.cutIn) {
@@ -126,9 +194,11 @@ public final class RealtimeLatencyBench {
             System.out.printf("turn %2d: pause %d ms after \"%s\": first audio %s ms, %s | \"%s\"%n", t + 1, pause, s[0],
                     first, verdict, turn.transcript);
         }
-        System.out.printf("%d turns with a %s ms pause: cut-ins %d, late answers (> %d ms or none) %d (none: %d); end of speech → first audio p50 %d ms p95 %d ms%n",
+        String line = String.format("%d turns with a %s ms pause: cut-ins %d, late answers (> %d ms or none) %d (none: %d); end of speech → first audio p50 %d ms p95 %d ms",
                 turns, java.util.Arrays.toString(PAUSES_MS), cutIns, LATE_MS, late, missed,
                 audio.isEmpty() ? -1 : pct(audio, 50), audio.isEmpty() ? -1 : pct(audio, 95));
+        System.out.println(line);
+        return line;
     }
 
     /** What one spoken turn brought, timed from the send of the last append holding voice. */
