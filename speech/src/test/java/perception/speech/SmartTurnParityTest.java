@@ -69,7 +69,7 @@ class SmartTurnParityTest {
                 + PIPECAT + " && " + VENV.toAbsolutePath() + "/bin/pip install " + String.join(" ", pythonDeps().stream().map(d -> "'" + d + "'").toList());
         List<List<String>> steps = List.of(List.of("python3", "-m", "venv", VENV.toString()),
                 List.of(VENV.resolve("bin/pip").toString(), "install", "-q", "--disable-pip-version-check", "--no-deps", PIPECAT));
-        List<String> deps = new ArrayList<>(List.of(VENV.resolve("bin/pip").toString(), "install", "-q", "--disable-pip-version-check"));
+        List<String> deps = new ArrayList<>(List.of(VENV.resolve("bin/pip").toString(), "install", "-q", "--disable-pip-version-check", "--no-warn-conflicts"));
         deps.addAll(pythonDeps());
         for (List<String> step : Files.isExecutable(py) ? List.of(deps) : List.of(steps.get(0), steps.get(1), deps)) {
             int rc = run(step, 900);
