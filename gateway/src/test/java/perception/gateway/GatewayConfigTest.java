@@ -80,7 +80,7 @@ class GatewayConfigTest {
         assertEquals(false, off.speechEnabled(), "an explicit value still counts");
         assertTrue(off.llmVision());
         assertEquals("false", off.get("cluster"));
-        assertMessage("unexpected argument 'worker'", new String[] {"--cluster", "worker"}, Map.of());
+        assertMessage("cluster must be true or false, got 'worker'", new String[] {"--cluster", "worker"}, Map.of());
         assertMessage("flag --role needs a value", new String[] {"--cluster", "--role"}, Map.of());
     }
 

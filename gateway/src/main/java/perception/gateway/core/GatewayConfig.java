@@ -203,6 +203,10 @@ public final class GatewayConfig {
                 if (BY_KEY.get(key).isBoolean()) {
                     // a bare boolean flag means true; "--cluster false" still reads its value
                     boolean takesNext = next != null && ("true".equalsIgnoreCase(next) || "false".equalsIgnoreCase(next));
+                    if (!takesNext && next != null && !next.startsWith("-")) {
+                        throw new ConfigException(key + " must be true or false, got '" + next + "': fix " + BY_KEY.get(key).env()
+                                + " or " + BY_KEY.get(key).flag() + " (alone, " + BY_KEY.get(key).flag() + " means true)");
+                    }
                     value = takesNext ? args[++i] : "true";
                 } else if (next != null) {
                     value = args[++i];
