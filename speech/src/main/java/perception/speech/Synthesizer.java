@@ -28,6 +28,14 @@ public interface Synthesizer extends AutoCloseable {
      */
     long synthesize(String text, int sampleRate, double speed, double maxSeconds, SentenceSink sink);
 
+    /** The arguments every voice takes, checked the same way (IllegalArgumentException saying what is wrong). */
+    static void checkArguments(String text, int sampleRate, double speed, double maxSeconds) {
+        if (text == null || text.isBlank()) throw new IllegalArgumentException("the text to speak is empty");
+        if (!(maxSeconds > 0)) throw new IllegalArgumentException("the most seconds of audio must be above 0, got " + maxSeconds);
+        if (sampleRate < 8000 || sampleRate > 48000) throw new IllegalArgumentException("sample rate must be between 8000 and 48000 Hz, got " + sampleRate);
+        if (!(speed >= 0.25 && speed <= 4.0)) throw new IllegalArgumentException("speed must be between 0.25 and 4.0, got " + speed);
+    }
+
     /** Voice name for logs and APIs. */
     String voice();
 

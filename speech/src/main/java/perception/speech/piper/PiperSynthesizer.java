@@ -88,10 +88,7 @@ public final class PiperSynthesizer implements Synthesizer {
 
     @Override
     public long synthesize(String text, int sampleRate, double speed, double maxSeconds, SentenceSink sink) {
-        if (text == null || text.isBlank()) throw new IllegalArgumentException("the text to speak is empty");
-        if (!(maxSeconds > 0)) throw new IllegalArgumentException("the most seconds of audio must be above 0, got " + maxSeconds);
-        if (sampleRate < 8000 || sampleRate > 48000) throw new IllegalArgumentException("sample rate must be between 8000 and 48000 Hz, got " + sampleRate);
-        if (!(speed >= 0.25 && speed <= 4.0)) throw new IllegalArgumentException("speed must be between 0.25 and 4.0, got " + speed);
+        Synthesizer.checkArguments(text, sampleRate, speed, maxSeconds);
         long total = 0;
         List<List<String>> sentences = phonemize(text);
         int phonemes = sentences.stream().mapToInt(List::size).sum();
