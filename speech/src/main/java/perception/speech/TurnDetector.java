@@ -8,7 +8,9 @@ import java.util.List;
  * only that stretch — plus {@code prefixPaddingMs} of audio from just before the start — is fed to
  * the recogniser. When the voice stops for {@link #PAUSE_MS} the recogniser is finalised at once
  * ({@link Event.Pause}, with the words so far, so a caller may start an answer speculatively) and
- * the silence window is chosen from those words ({@link TurnEndPolicy}); if the voice comes back
+ * the silence window is chosen from those words ({@link TurnEndPolicy}), or, with
+ * {@link ModelEnds}, the turn model judges the sound of the last 8 s then and as the silence grows
+ * ({@link Event.Judged}); if the voice comes back
  * within the window the turn goes on ({@link Event.Resumed}: drop anything speculative), else the
  * turn ends ({@link Event.SpeechStopped}, then {@link Event.Final} with no further recognition).
  * With VAD off, everything is recognised and the caller ends a turn with {@link #commit}. Feed 16
