@@ -8,7 +8,9 @@ import java.util.List;
  * only that stretch — plus {@code prefixPaddingMs} of audio from just before the start — is fed to
  * the recogniser. When the voice stops for {@link #PAUSE_MS} the recogniser is finalised at once
  * ({@link Event.Pause}, with the words so far, so a caller may start an answer speculatively) and
- * the silence window is chosen from those words ({@link TurnEndPolicy}); if the voice comes back
+ * the silence window is chosen from those words ({@link TurnEndPolicy}), or, with
+ * {@link ModelEnds}, the turn model judges the sound of the last 8 s then and as the silence grows
+ * ({@link Event.Judged}); if the voice comes back
  * within the window the turn goes on ({@link Event.Resumed}: drop anything speculative), else the
  * turn ends ({@link Event.SpeechStopped}, then {@link Event.Final} with no further recognition).
  * With VAD off, everything is recognised and the caller ends a turn with {@link #commit}. Feed 16
@@ -130,7 +132,13 @@ public final class TurnDetector implements AutoCloseable {
     /** The audio of the current turn, to recognise again when the voice comes back after a pause. */
     private float[] turnAudio = new float[RATE * 4];
     private int turnFill;
-    /** For the turn model: the last 8 s of the turn (prefix, speech and the silence since), a ring; only allocated with a model. */
+    /**
+     * For the turn model: the last 8 s of the stream, a ring; only allocated with a model. Not
+     * cleared when a turn ends: a speaker whose pause was taken for the end and who goes on is
+     * judged with what they said before it (judged from the new words alone, "ask not" after
+     * "And so, my fellow Americans," sounded finished as the silence grew: 0.88 at 700 ms, against
+     * 0.18 with the sentence before it).
+     */
     private final float[] recent;
     private int recentFill;
     private int recentPos;
@@ -183,9 +191,9 @@ public final class TurnDetector implements AutoCloseable {
                 }
             });
             if (resumed[0]) resume(events);
+            record(audio, i, to);
             if (!inTurn) remember(audio, i, to);
             else {
-                record(audio, i, to);
                 if (paused) held.add(java.util.Arrays.copyOfRange(audio, i, to));
                 else {
                     keep(audio, i, to);
@@ -253,7 +261,7 @@ public final class TurnDetector implements AutoCloseable {
         else nextJudgeMs = silence + m.recheckMs();
     }
 
-    /** Keeps the turn's audio for the turn model: the last 8 s only. */
+    /** Keeps the stream's audio for the turn model: the last 8 s only. */
     private void record(float[] audio, int from, int to) {
         if (recent == null) return;
         for (int k = from; k < to; k++) {
@@ -331,7 +339,6 @@ public final class TurnDetector implements AutoCloseable {
         done.clear();
         held.clear();
         turnFill = 0;
-        recentFill = 0;
         paused = false;
         lastPartial = "";
         inTurn = vad == null;
@@ -364,8 +371,6 @@ public final class TurnDetector implements AutoCloseable {
         int start = (prefixPos - prefixFill + prefix.length) % Math.max(1, prefix.length);
         for (int i = 0; i < prefixFill; i++) before[i] = prefix[(start + i) % prefix.length];
         prefixFill = 0;
-        recentFill = 0;
-        record(before, 0, before.length);
         keep(before, 0, before.length);
         toRecogniser(before, 0, before.length, events);
     }

@@ -26,6 +26,14 @@ import perception.tests.realtime.SpokenTurn;
  * sentence's unfinished intonation, as a person's does; in mode {@code pauses} each part is said on
  * its own and so ends as a finished sentence sounds.
  *
+ * <p>Mode {@code human}: one human recording, said {@code turns} times — J. F. Kennedy's "And so, my
+ * fellow Americans, ask not what your country can do for you, ask what you can do for your
+ * country." (inaugural address, 20 January 1961, 11 s at 16 kHz; a work of the US federal
+ * government, public domain), as whisper.cpp ships it in samples/jfk.wav, taken from the npm
+ * package nodejs-whisper@0.3.1 (which bundles whisper.cpp) by {@code npm pack}, sha256-checked,
+ * kept in tests/target/human/; its first 10.45 s (what follows is the onset of the next sound). It
+ * holds four pauses of 320–1180 ms inside the sentence.
+ *
  * <p>A third argument {@code gguf} answers with the real default model (SmolLM2-135M through llama.cpp)
  * instead of the embedded test LLM, so the time to first audio includes a real model's prefill.
  *
@@ -82,6 +90,8 @@ public final class RealtimeLatencyBench {
         int turns = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         String mode = args.length > 1 ? args[1] : "latency";
         boolean pauses = mode.equals("pauses") || mode.equals("spliced");
+        if (mode.equals("human")) human = humanTurn();
+        pauses = pauses || human != null;
         if (mode.equals("spliced")) vosk = perception.speech.VoskTranscriber.load(java.nio.file.Path.of(System.getProperty("gateway.models.dir", "models"), "vosk-en"));
         boolean gguf = args.length > 2 && args[2].equals("gguf");
         String[] settings = gguf ? TestGateway.withDefaultLlm("analyzers", "")
@@ -162,6 +172,50 @@ public final class RealtimeLatencyBench {
                 pct(stopped, 50), pct(stopped, 95), pct(audio, 50), pct(audio, 95));
     }
 
+    static final String JFK_NPM = "nodejs-whisper@0.3.1", JFK_MEMBER = "package/cpp/whisper.cpp/bindings/go/samples/jfk.wav";
+    static final String JFK_SHA256 = "59dfb9a4acb36fe2a2affc14bacbee2920ff435cb13cc314a08c13f66ba7860e";
+    /** Mode human: the recording as a turn. */
+    static SpokenTurn human;
+
+    /** jfk.wav from the npm package (fetched once into tests/target/human), with 0.3 s before and {@link #AFTER_S} after. */
+    static SpokenTurn humanTurn() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("tests/target/human"), wav = dir.resolve("jfk.wav");
+        if (!Files.isRegularFile(wav)) {
+            Files.createDirectories(dir);
+            run(dir, "npm", "pack", JFK_NPM, "--silent");
+            run(dir, "tar", "xzf", "nodejs-whisper-0.3.1.tgz", JFK_MEMBER);
+            Files.move(dir.resolve(JFK_MEMBER), wav);
+        }
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(wav)));
+        if (!sha.equals(JFK_SHA256)) throw new IllegalStateException(wav + " has sha256 " + sha + ", not " + JFK_SHA256 + ": delete it and run again");
+        // 16-bit mono 16 kHz PCM: the samples are the "data" chunk
+        byte[] bytes = Files.readAllBytes(wav);
+        int at = 12;
+        while (!new String(bytes, at, 4, java.nio.charset.StandardCharsets.US_ASCII).equals("data")) {
+            at += 8 + java.nio.ByteBuffer.wrap(bytes, at + 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        }
+        int size = java.nio.ByteBuffer.wrap(bytes, at + 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        float[] voice = perception.speech.Audio.fromPcm16le(java.util.Arrays.copyOfRange(bytes, at + 8, at + 8 + size), SpokenTurn.RATE).samples();
+        // the clip's last 0.55 s hold the onset of the next sound (the crowd, or his next words): the sentence ends before it
+        voice = java.util.Arrays.copyOf(voice, (int) (10.45 * SpokenTurn.RATE));
+        // the end of speech: the last 10 ms whose RMS is above 0.025 (the recording's hiss stays below it)
+        int frame = SpokenTurn.RATE / 100, last = 0;
+        for (int f = 0; (f + 1) * frame <= voice.length; f++) {
+            double e = 0;
+            for (int i = f * frame; i < (f + 1) * frame; i++) e += voice[i] * voice[i];
+            if (Math.sqrt(e / frame) > 0.025) last = (f + 1) * frame;
+        }
+        int before = (int) (0.3 * SpokenTurn.RATE);
+        float[] audio = new float[before + voice.length + (int) (AFTER_S * SpokenTurn.RATE)];
+        System.arraycopy(voice, 0, audio, before, voice.length);
+        return new SpokenTurn("and so my fellow americans ask not what your country can do for you ask what you can do for your country", audio, before + last, List.of());
+    }
+
+    static void run(java.nio.file.Path dir, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).inheritIO().start();
+        if (!p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException(String.join(" ", command) + " failed");
+    }
+
     /** Mode spliced: Vosk, in the bench itself, finds the word boundaries to cut at. */
     static perception.speech.VoskTranscriber vosk;
 
@@ -172,7 +226,7 @@ public final class RealtimeLatencyBench {
         for (int t = 0; t < turns; t++) {
             String[] s = PAUSED[t % PAUSED.length];
             int pause = PAUSES_MS[t % PAUSES_MS.length];
-            SpokenTurn q = vosk != null ? SpokenTurn.spliced(0.3, AFTER_S, s, pause, vosk) : SpokenTurn.of(0.3, AFTER_S, List.of(s), pause);
+            SpokenTurn q = human != null ? human : vosk != null ? SpokenTurn.spliced(0.3, AFTER_S, s, pause, vosk) : SpokenTurn.of(0.3, AFTER_S, List.of(s), pause);
             Turn turn = talk(c, q);
             String verdict = "ok";
             if (turn.cutIn) {
@@ -191,10 +245,10 @@ public final class RealtimeLatencyBench {
                     verdict += " LATE";
                 }
             }
-            System.out.printf("turn %2d: pause %d ms after \"%s\": first audio %s ms, %s | \"%s\"%n", t + 1, pause, s[0],
+            System.out.printf("turn %2d: pause %d ms after \"%s\": first audio %s ms, %s | \"%s\"%n", t + 1, pause, human != null ? "(JFK's own pauses)" : s[0],
                     first, verdict, turn.transcript);
         }
-        String line = String.format("%d turns with a %s ms pause: cut-ins %d, late answers (> %d ms or none) %d (none: %d); end of speech → first audio p50 %d ms p95 %d ms",
+        String line = String.format("%d turns with " + (human != null ? "JFK's four pauses (%s ignored)" : "a %s ms pause") + ": cut-ins %d, late answers (> %d ms or none) %d (none: %d); end of speech → first audio p50 %d ms p95 %d ms",
                 turns, java.util.Arrays.toString(PAUSES_MS), cutIns, LATE_MS, late, missed,
                 audio.isEmpty() ? -1 : pct(audio, 50), audio.isEmpty() ? -1 : pct(audio, 95));
         System.out.println(line);

@@ -30,7 +30,7 @@ import perception.tests.vision.VisionMedia;
  *
  * <p>Two phases in one gateway: the voice loops alone (a quarter of the duration, at least 20 s),
  * then everything together for the duration. Prints voice p50/p95/max per phase, frames analysed
- * and dropped per second, failed turns, and the process's RSS, threads and open fds at start, peak
+ * and dropped per second, failed turns, the process's CPU (cores) per live voice loop while the voices run alone, and the process's RSS, threads and open fds at start, peak
  * and end (the gateway and the clients share this JVM). Extra arguments KEY=VALUE are gateway
  * settings, e.g. scheduler=fifo vision_threads=0 for the behaviour before the scheduler.
  *
@@ -75,12 +75,16 @@ public final class VoiceUnderLoadBench {
             System.out.printf("start: %s%n", start);
 
             List<Thread> voiceThreads = new ArrayList<>();
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime(), wall0 = System.nanoTime();
             for (int i = 0; i < voices; i++) {
                 int first = i;
                 voiceThreads.add(daemon(() -> voiceLoop(gw.port(), questions, first)));
             }
             int alone = Math.max(20, seconds / 4);
             watch(alone);
+            // CPU of the whole process (gateway and clients; the clients only send prepared audio) while only the voices run
+            double aloneCores = (os.getProcessCpuTime() - cpu0) / (double) (System.nanoTime() - wall0);
             List<Long> aloneMs = turnMs;
             long aloneFailures = failures.getAndSet(0);
             turnMs = Collections.synchronizedList(new ArrayList<>());
@@ -102,6 +106,8 @@ public final class VoiceUnderLoadBench {
             String end = sample();
 
             System.out.printf("%nvoice alone (%d s): %s, failed turns %d%n", alone, stats(aloneMs), aloneFailures);
+            System.out.printf("CPU while the voices ran alone: %.2f cores in all, %.2f per live voice loop (%d loops)%n",
+                    aloneCores, aloneCores / Math.max(1, voices), voices);
             System.out.printf("voice with %d cameras (%d s): %s, failed turns %d%n", cameras, seconds, stats(turnMs), failures.get());
             System.out.printf("video: %.1f frames analysed/s in total, %.1f dropped/s (sent %d/s)%n",
                     (a1 - a0) / elapsed, (d1 - d0) / elapsed, cameras * 10);
