@@ -121,9 +121,18 @@ public final class Fusion {
      * does not read again; dropping one turn at a time would change the start at every turn.
      */
     static List<ChatMessage> fitToBudget(List<ChatMessage> messages, Target target) {
-        if (target.tokenBudget() <= 0 || cost(messages, target) <= target.tokenBudget()) return messages;
+        if (target.tokenBudget() <= 0) return messages;
+        // each message is measured once (tokenising is the cost; a body may hold very many messages)
         List<ChatMessage> kept = new ArrayList<>(messages);
-        while (cost(kept, target) > target.tokenBudget() * 2 / 3) {
+        List<Integer> costs = new ArrayList<>(kept.size());
+        long total = 0;
+        for (ChatMessage m : kept) {
+            int c = cost(m, target);
+            costs.add(c);
+            total += c;
+        }
+        if (total <= target.tokenBudget()) return messages;
+        while (total > target.tokenBudget() * 2L / 3) {
             int oldest = -1;
             for (int i = 0; i < kept.size() - 1; i++) {
                 if (kept.get(i).role() != Role.SYSTEM) {
@@ -133,9 +142,11 @@ public final class Fusion {
             }
             if (oldest < 0) break; // only the system prompt and the newest message are left
             kept.remove(oldest);
+            total -= costs.remove(oldest);
             // never start the history with an assistant reply to a dropped question
             while (oldest < kept.size() - 1 && kept.get(oldest).role() != Role.USER && kept.get(oldest).role() != Role.SYSTEM) {
                 kept.remove(oldest);
+                total -= costs.remove(oldest);
             }
         }
         return kept;
@@ -143,10 +154,13 @@ public final class Fusion {
 
     static int cost(List<ChatMessage> messages, Target target) {
         int total = 0;
-        for (ChatMessage m : messages) {
-            total += 4 + target.tokenCounter().applyAsInt(m.text());
-            for (ContentPart p : m.parts()) if (p instanceof ContentPart.Image) total += target.imageTokens();
-        }
+        for (ChatMessage m : messages) total += cost(m, target);
         return total;
+    }
+
+    private static int cost(ChatMessage m, Target target) {
+        int c = 4 + target.tokenCounter().applyAsInt(m.text());
+        for (ContentPart p : m.parts()) if (p instanceof ContentPart.Image) c += target.imageTokens();
+        return c;
     }
 }

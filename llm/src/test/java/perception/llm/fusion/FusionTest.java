@@ -64,6 +64,18 @@ class FusionTest {
     }
 
     @Test
+    void eachMessageIsMeasuredOnceHoweverManyAreDropped() {
+        List<ChatMessage> many = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) many.add(ChatMessage.text(i % 2 == 0 ? Role.USER : Role.ASSISTANT, "message " + i));
+        many.add(ChatMessage.text(Role.USER, "the last one"));
+        int[] counted = {0};
+        Fusion.Target counting = new Fusion.Target(true, t -> ++counted[0] > 0 ? 2 : 0, 60, 50, VISION);
+        List<ChatMessage> out = Fusion.prepare(many, counting);
+        assertEquals("the last one", out.get(out.size() - 1).text());
+        assertEquals(true, counted[0] <= many.size(), "tokenised " + counted[0] + " times for " + many.size() + " messages");
+    }
+
+    @Test
     void imagesCountAgainstTheBudget() {
         List<ChatMessage> msgs = List.of(new ChatMessage(Role.USER, List.of(IMAGE, new ContentPart.Text("old"))),
                 ChatMessage.text(Role.ASSISTANT, "a cat"), ChatMessage.text(Role.USER, "and now?"));
