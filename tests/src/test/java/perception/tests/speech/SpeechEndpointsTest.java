@@ -244,7 +244,9 @@ class SpeechEndpointsTest {
     @Test
     void speechStreamsWavAndPcmThatTranscribeBack() throws Exception {
         String sentence = "Please close the window because it is cold outside.";
-        HttpResponse<byte[]> wav = client.speech(new JsonObject().put("model", "tts-1").put("voice", "alloy")
+        // the streaming formats, with the FreeTTS voice: Piper's round trip varies too much on this sentence
+        // ("police closed the window because of this cold" seen) and is PiperSpeechTest's subject
+        HttpResponse<byte[]> wav = client.speech(new JsonObject().put("model", "tts-1").put("voice", "kevin16")
                 .put("input", "Good morning. " + sentence).put("response_format", "wav").encode());
         assertEquals(200, wav.statusCode());
         assertEquals("audio/wav", wav.headers().firstValue("content-type").orElse(""));
@@ -253,8 +255,6 @@ class SpeechEndpointsTest {
         assertEquals(24000, h.getInt(24));
         assertEquals(1, h.getShort(22));
         String heard = json(client.transcribe(wav.body())).getString("text");
-        // Piper (the default voice): the small Vosk model often hears its "please" as "place" or "police" (piper-tts's own audio too)
-        // Piper's noise makes each rendering differ a little: up to 3 of the 11 words misheard
         assertTrue(WordErrorRate.of("good morning " + sentence, heard) <= 0.3, heard);
 
         HttpResponse<byte[]> pcm = client.speech(new JsonObject().put("model", "tts-1").put("voice", "nova")
